@@ -1,0 +1,35 @@
+/* kafka.h - librdkafka helpers for the runner and the tools (ingest, broker, tail).
+ *
+ * The conf table in NF_KAFKA_PROPS holds the keys every Kafka-using binary shares; kafka.* keys
+ * pass through to librdkafka unchanged.
+ */
+#ifndef NEWSFLOW_KAFKA_H
+#define NEWSFLOW_KAFKA_H
+
+#include <librdkafka/rdkafka.h>
+#include <stddef.h>
+
+#include "newsflow/conf.h"
+
+/* Keys: kafka.bootstrap.servers is the only Kafka key with a newsflow default (127.0.0.1:9092). */
+extern const struct nf_prop nf_kafka_props[];
+
+/* A new rd_kafka_conf_t with every kafka.* pass-through applied (the caller owns it: hand it to
+ * rd_kafka_new or free it with rd_kafka_conf_destroy). NULL with errstr set on a bad key. */
+rd_kafka_conf_t *nf_kafka_conf_new(const struct nf_conf *conf, char *errstr, size_t errstr_size);
+
+/* Producer with sane defaults (idempotent, murmur2_random partitioner so Java clients agree,
+ * large messages) plus the pass-through keys. dr_msg_cb may be NULL. */
+rd_kafka_t *nf_kafka_producer_new(const struct nf_conf *conf,
+                                  void (*dr_msg_cb)(rd_kafka_t *, const rd_kafka_message_t *,
+                                                    void *),
+                                  void *opaque, char *errstr, size_t errstr_size);
+
+/* Create topics (ignoring "already exists") with the Admin API; waits up to timeout_ms. */
+int nf_kafka_create_topics(rd_kafka_t *rk, const char *const *topics, size_t n, int partitions,
+                           int timeout_ms, char *errstr, size_t errstr_size);
+
+/* Wait until the cluster answers a metadata request, up to timeout_ms. */
+int nf_kafka_wait_ready(rd_kafka_t *rk, int timeout_ms, char *errstr, size_t errstr_size);
+
+#endif
