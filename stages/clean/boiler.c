@@ -195,7 +195,7 @@ static const struct prefix_rule prefix_lines[] = {
     {"photo credit", 160},     {"photograph:", 160},     {"image:", 160},
     {"image credit", 160},     {"image source", 160},    {"picture:", 160},
     {"credit:", 120},          {"foto:", 160},           {"bild:", 160},
-    {"(photo", 160},           {"\xc2\xa9 ", 120},       {"copyright \xc2\xa9", 160},
+    {"(photo", 160},           {"\xc2\xa9 ", 120},       {"(c) ", 120},       {"copyright \xc2\xa9", 160},
     {"written by ", 60},       {"posted by ", 60},       {"read more:", 200},
     {"read more at", 120},     {"related:", 200},        {"see also:", 200},
     {"more from ", 60},        {"follow us on", 80},     {"follow @", 60},

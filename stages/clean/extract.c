@@ -22,6 +22,8 @@
 #define MAX_DEPTH 512        /* deeper elements are ignored (libxml2 already caps at 256) */
 #define MIN_PARA_BYTES 25    /* shorter blocks do not score their ancestors */
 #define SCORE_LEVELS 5       /* ancestors that receive a paragraph's score */
+#define RETRY_BELOW_BYTES 500 /* shorter results trigger a second, relaxed pass */
+#define RETRY_MIN_GAIN 100    /* bytes the relaxed pass must add to be preferred */
 
 /* ---- tags ---- */
 
@@ -34,6 +36,7 @@ enum tag {
 #define F_BLOCK 1u  /* ends the current text block */
 #define F_SKIP 2u   /* not entered at all (no text, no metadata below) */
 #define F_QUIET 4u  /* entered for metadata only: its text is chrome */
+#define F_RELAX 8u  /* with F_QUIET: chrome only in the first pass (the relaxed one keeps it) */
 
 struct tagdef {
     const char *name;
@@ -47,7 +50,7 @@ static const struct tagdef tagdefs[] = {
     {"address", T_ADDRESS, F_BLOCK},
     {"applet", T_OTHER, F_SKIP},
     {"article", T_ARTICLE, F_BLOCK},
-    {"aside", T_OTHER, F_BLOCK | F_QUIET},
+    {"aside", T_OTHER, F_BLOCK | F_QUIET | F_RELAX},
     {"audio", T_OTHER, F_SKIP},
     {"blockquote", T_BLOCKQUOTE, F_BLOCK},
     {"body", T_BODY, F_BLOCK},
@@ -67,7 +70,7 @@ static const struct tagdef tagdefs[] = {
     {"fieldset", T_OTHER, F_BLOCK},
     {"figcaption", T_OTHER, F_BLOCK},
     {"figure", T_OTHER, F_BLOCK},
-    {"footer", T_OTHER, F_BLOCK | F_QUIET},
+    {"footer", T_OTHER, F_BLOCK | F_QUIET | F_RELAX},
     {"form", T_FORM, F_BLOCK},
     {"frame", T_OTHER, F_SKIP},
     {"frameset", T_OTHER, F_SKIP},
@@ -78,7 +81,7 @@ static const struct tagdef tagdefs[] = {
     {"h5", T_H5, F_BLOCK},
     {"h6", T_H6, F_BLOCK},
     {"head", T_OTHER, F_BLOCK | F_QUIET},
-    {"header", T_OTHER, F_BLOCK | F_QUIET},
+    {"header", T_OTHER, F_BLOCK | F_QUIET | F_RELAX},
     {"hgroup", T_OTHER, F_BLOCK},
     {"hr", T_HR, F_BLOCK},
     {"html", T_HTML, F_BLOCK},
@@ -92,7 +95,7 @@ static const struct tagdef tagdefs[] = {
     {"math", T_OTHER, F_SKIP},
     {"menu", T_UL, F_BLOCK | F_QUIET},
     {"nav", T_OTHER, F_BLOCK | F_QUIET},
-    {"noscript", T_OTHER, F_SKIP},
+    {"noscript", T_OTHER, F_BLOCK | F_QUIET | F_RELAX},
     {"object", T_OTHER, F_SKIP},
     {"ol", T_OL, F_BLOCK},
     {"option", T_OTHER, F_SKIP},
@@ -209,6 +212,8 @@ struct walker {
     int quiet, in_link, in_pre, pending_space;
     size_t nodes, max_nodes;
     int truncated;
+    int relaxed;      /* second pass: class, id and role names do not drop elements */
+    int collect_meta; /* first pass only */
 };
 
 static size_t cand_index(const xmlNode *n)
@@ -431,7 +436,7 @@ static int enter(struct walker *w, xmlNode *node)
 {
     struct nf_attrs a;
     nf_attrs_read(node, &a);
-    int err = nf_meta_element(&w->meta, node, &a);
+    int err = w->collect_meta ? nf_meta_element(&w->meta, node, &a) : 0;
     if (err) {
         return err;
     }
@@ -443,16 +448,16 @@ static int enter(struct walker *w, xmlNode *node)
         return 0;
     }
     int weight = 0;
-    int quiet = (d->flags & F_QUIET) != 0;
+    int quiet = (d->flags & F_QUIET) && !(w->relaxed && (d->flags & F_RELAX));
     if (d->tag != T_HTML && d->tag != T_BODY) {
-        if (nf_boiler_classify(a.cls, a.id, &weight) && d->tag != T_MAIN) {
+        if (nf_boiler_classify(a.cls, a.id, &weight) && d->tag != T_MAIN && !w->relaxed) {
             quiet = 1;
         }
-        if (is_hidden(&a) || (a.role && nf_boiler_role_drops(a.role))) {
+        if (is_hidden(&a) || (a.role && !w->relaxed && nf_boiler_role_drops(a.role))) {
             quiet = 1;
         }
         /* a form around the whole page (ASP.NET) is not chrome; other forms are */
-        if (d->tag == T_FORM && node->parent && node->parent->name &&
+        if (d->tag == T_FORM && !w->relaxed && node->parent && node->parent->name &&
             strcmp((const char *)node->parent->name, "body")) {
             quiet = 1;
         }
@@ -800,6 +805,39 @@ static int assemble(struct walker *w, const struct nf_meta_out *mo, struct nf_bu
     return err;
 }
 
+/* Walk the document from root and choose the article. */
+static int extract_pass(struct walker *w, xmlNode *root)
+{
+    int err = walk(w, root);
+    if (err) {
+        return err;
+    }
+    xmlNode *body = NULL;
+    for (xmlNode *c = root->children; c; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE && !strcmp((const char *)c->name, "body")) {
+            body = c;
+            break;
+        }
+    }
+    return select_article(w, body ? body : root);
+}
+
+/* Forget the extraction state (not the metadata) for another pass over the same document. */
+static void walker_reset(struct walker *w)
+{
+    for (size_t i = 0; i < w->ncands; i++) {
+        w->cands[i].node->_private = NULL;
+    }
+    w->ncands = 0;
+    w->nblocks = 0;
+    w->nframes = 0;
+    nf_buf_reset(&w->text);
+    w->cur_start = w->cur_link = w->total_bytes = w->total_link = 0;
+    w->quiet = w->in_link = w->in_pre = w->pending_space = 0;
+    w->nodes = 0;
+    w->truncated = 0;
+}
+
 static void walker_free(struct walker *w)
 {
     nf_meta_free(&w->meta);
@@ -831,32 +869,48 @@ int nf_extract_run(const char *html, size_t len, const char *encoding, const cha
     }
     if (len > 0) {
         /* no HTML_PARSE_HUGE: libxml2 then bounds the tree depth and text node sizes */
-        doc = htmlReadMemory(html, (int)len, url, encoding,
-                             HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                                 HTML_PARSE_NONET | HTML_PARSE_COMPACT);
+        int popts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                    HTML_PARSE_NONET | HTML_PARSE_COMPACT;
+        if (!encoding || !strcasecmp(encoding, "UTF-8")) {
+            /* UTF-8 is the parser's native input: no encoding handler (it copies every byte
+             * through a converter, halving the parse speed), and IGNORE_ENC so that a stale
+             * <meta charset> cannot make it re-decode text that is already UTF-8 */
+            encoding = NULL;
+            popts |= HTML_PARSE_IGNORE_ENC;
+        }
+        doc = htmlReadMemory(html, (int)len, url, encoding, popts);
     }
     xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
-    if (root) {
-        if ((err = walk(&w, root))) {
+    w.collect_meta = 1;
+    if (root && (err = extract_pass(&w, root))) {
+        err = nf_seterr(errstr, errstr_size, err, "extraction failed: %s", nf_strerror(err));
+        goto done;
+    }
+    if ((err = nf_meta_resolve(&w.meta, url, &res->meta)) ||
+        (err = assemble(&w, &res->meta, &out))) {
+        err = nf_seterr(errstr, errstr_size, err, "out of memory");
+        goto done;
+    }
+    if (root && out.len < RETRY_BELOW_BYTES && !w.truncated) {
+        /* little or no text: the chrome filter may have hit the article's own container
+         * ("page-with-sidebar"); walk again without class/id/role drops */
+        struct nf_buf out2 = {0};
+        walker_reset(&w);
+        w.collect_meta = 0;
+        w.relaxed = 1;
+        if ((err = extract_pass(&w, root)) || (err = assemble(&w, &res->meta, &out2))) {
+            nf_buf_free(&out2);
             err = nf_seterr(errstr, errstr_size, err, "extraction failed: %s",
                             nf_strerror(err));
             goto done;
         }
-        xmlNode *body = NULL;
-        for (xmlNode *c = root->children; c; c = c->next) {
-            if (c->type == XML_ELEMENT_NODE && !strcmp((const char *)c->name, "body")) {
-                body = c;
-                break;
-            }
+        /* clearly more text, not just the chrome the first pass rightly dropped */
+        if (out2.len >= 2 * out.len && out2.len >= out.len + RETRY_MIN_GAIN) {
+            struct nf_buf tmp = out;
+            out = out2;
+            out2 = tmp;
         }
-        if ((err = select_article(&w, body ? body : root))) {
-            err = nf_seterr(errstr, errstr_size, err, "out of memory");
-            goto done;
-        }
-    }
-    if ((err = nf_meta_resolve(&w.meta, url, &res->meta)) || (err = assemble(&w, &res->meta, &out))) {
-        err = nf_seterr(errstr, errstr_size, err, "out of memory");
-        goto done;
+        nf_buf_free(&out2);
     }
     /* an empty nf_buf is not stolen: a buffer that never grew has no terminated data */
     res->text = out.len ? nf_buf_steal(&out) : strdup("");
