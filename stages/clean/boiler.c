@@ -133,24 +133,37 @@ static void classify_attr(const char *v, int *drop, int *weak, int *pos)
     }
 }
 
-int nf_boiler_classify(const char *cls, const char *id, int *weight)
+void nf_boiler_judge(const char *attr, struct nf_boiler_verdict *v)
 {
-    int cdrop = 0, cweak = 0, cpos = 0, idrop = 0, iweak = 0, ipos = 0;
-    if (cls) {
-        classify_attr(cls, &cdrop, &cweak, &cpos);
+    int drop = 0, weak = 0, pos = 0;
+    if (attr) {
+        classify_attr(attr, &drop, &weak, &pos);
     }
-    if (id) {
-        classify_attr(id, &idrop, &iweak, &ipos);
-    }
+    v->drop = (unsigned char)drop;
+    v->weak = (unsigned char)weak;
+    v->pos = (unsigned char)pos;
+}
+
+int nf_boiler_combine(const struct nf_boiler_verdict *cls, const struct nf_boiler_verdict *id,
+                      int *weight)
+{
     int w = 0;
-    w += (cdrop || cweak) ? -25 : 0;
-    w += cpos ? 25 : 0;
-    w += (idrop || iweak) ? -25 : 0;
-    w += ipos ? 25 : 0;
+    w += (cls->drop || cls->weak) ? -25 : 0;
+    w += cls->pos ? 25 : 0;
+    w += (id->drop || id->weak) ? -25 : 0;
+    w += id->pos ? 25 : 0;
     if (weight) {
         *weight = w;
     }
-    return (cdrop || idrop) && !cpos && !ipos;
+    return (cls->drop || id->drop) && !cls->pos && !id->pos;
+}
+
+int nf_boiler_classify(const char *cls, const char *id, int *weight)
+{
+    struct nf_boiler_verdict c, i;
+    nf_boiler_judge(cls, &c);
+    nf_boiler_judge(id, &i);
+    return nf_boiler_combine(&c, &i, weight);
 }
 
 int nf_boiler_role_drops(const char *role)
@@ -181,6 +194,25 @@ static const char *const exact_lines[] = {
     "link copied", "loading", "show comments", "view comments", "next article",
     "previous article", "top stories", "latest news", "click to share", "open menu",
     "close menu", "facebook", "twitter", "linkedin", "whatsapp", "pinterest", "reddit", "x",
+    "reply", "like this", "like", "rate this", "share this with", "also read", "see also",
+    /* German, French, Spanish, Italian equivalents of the same chrome */
+    "weiterlesen", "mehr lesen", "mehr", "teilen", "artikel teilen", "diesen artikel teilen",
+    "drucken", "kommentare", "kommentar schreiben", "kommentare schreiben",
+    "schreibe einen kommentar", "kommentar verfassen", "kommentare geschlossen", "antworten",
+    "gefällt mir", "bewerten", "sharen mit", "teilen mit", "anzeige", "- anzeige -", "- anzeige",
+    "werbung", "mehr zum thema", "auch interessant", "das könnte sie auch interessieren",
+    "das könnte dich auch interessieren", "lesen sie auch", "lies auch", "weitere artikel",
+    "ähnliche artikel", "ähnliche beiträge", "verwandte artikel", "zurück", "nach oben",
+    "partager", "lire aussi", "à lire aussi", "voir aussi", "lire la suite", "commentaires",
+    "publicité", "leer más", "compartir", "ver también", "publicidad", "comentarios",
+    "condividi", "leggi anche", "pubblicità", "commenti",
+    NULL,
+};
+
+/* Short lines that name a stock-photo agency are image credits. */
+static const char *const credit_words[] = {
+    "shutterstock", "getty images", "istock", "adobe stock", "clipdealer", "pixabay", "unsplash",
+    "imago images", "picture alliance", "picture-alliance", "fotolia", "dreamstime", "depositphotos",
     NULL,
 };
 
@@ -208,6 +240,14 @@ static const struct prefix_rule prefix_lines[] = {
     {"tags:", 200},            {"topics:", 200},         {"all rights reserved", 120},
     {"posted ", 100},          {"published ", 80},       {"updated ", 80},
     {"last updated", 80},      {"first published", 80},
+    {"this entry was posted", 300}, {"category:", 200},   {"categories:", 200},
+    {"kuva:", 160},            {"fotos:", 160},          {"foto \xc2\xa9", 160},
+    {"bildquelle", 160},       {"crédits photo", 160},  {"crédit photo", 160},
+    {"erstellt am", 100},      {"veröffentlicht am", 100}, {"der beitrag wurde", 200},
+    {"kategorie:", 200},       {"kategorien:", 200},     {"schlagwörter:", 200},
+    {"schlagworte:", 200},     {"verwandte themen", 200}, {"lesen sie auch:", 200},
+    {"mehr zum thema:", 200},  {"auch interessant:", 200}, {"à lire aussi :", 200},
+    {"lire aussi :", 200},     {"publié le", 80},        {"mis à jour le", 80},
 };
 
 /* Month and weekday names (English, German, French, Spanish: the first letters are enough) for
@@ -279,7 +319,8 @@ static int is_date_line(const char *low, size_t n)
             i++;
         }
     }
-    return digits > 0 && (words > 0 || digits >= 6);
+    /* a date needs a name or enough digits; "19:49" (a time) counts too */
+    return digits > 0 && (words > 0 || digits >= 6 || (digits == 4 && n <= 5));
 }
 
 static int has_alnum(const char *s, size_t len)
@@ -349,6 +390,13 @@ int nf_boiler_line(const char *s, size_t len)
     for (size_t i = 0; exact_lines[i]; i++) {
         if (!strcmp(low, exact_lines[i])) {
             return 1;
+        }
+    }
+    if (n < 80) {
+        for (size_t i = 0; credit_words[i]; i++) {
+            if (strstr(low, credit_words[i])) {
+                return 1;
+            }
         }
     }
     return (n < 40 && is_counter_line(low)) || is_date_line(low, n);

@@ -13,6 +13,15 @@
  * Readability's class weight: -25 / +25 for a negative / positive class, the same for the id. */
 int nf_boiler_classify(const char *cls, const char *id, int *weight);
 
+/* The same in two steps, so that a caller can cache the verdict on a class attribute (pages
+ * repeat the same few class strings on many elements). */
+struct nf_boiler_verdict {
+    unsigned char drop, weak, pos; /* a name marks chrome / weakly chrome / content */
+};
+void nf_boiler_judge(const char *attr, struct nf_boiler_verdict *v); /* attr may be NULL */
+int nf_boiler_combine(const struct nf_boiler_verdict *cls, const struct nf_boiler_verdict *id,
+                      int *weight);
+
 /* Is an ARIA role one of the chrome roles (navigation, banner, complementary, dialog...)? */
 int nf_boiler_role_drops(const char *role);
 

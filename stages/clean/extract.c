@@ -198,7 +198,16 @@ struct frame {
     unsigned block : 1, quiet : 1, link : 1, pre : 1;
 };
 
+/* Verdicts on class attributes seen in this document, by hash (direct-mapped). The key
+ * points into the document, which outlives the walk. */
+#define CLS_CACHE 512
+struct cls_entry {
+    const char *cls;
+    struct nf_boiler_verdict v;
+};
+
 struct walker {
+    struct cls_entry cls_cache[CLS_CACHE];
     struct nf_meta meta;
     struct nf_buf text;       /* all block texts, back to back */
     struct block *blocks;
@@ -431,6 +440,22 @@ static int is_hidden(const struct nf_attrs *a)
     return 0;
 }
 
+static void judge_class(struct walker *w, const char *cls, struct nf_boiler_verdict *v)
+{
+    uint32_t h = 2166136261u;
+    for (const char *p = cls; *p; p++) {
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    }
+    struct cls_entry *e = &w->cls_cache[h % CLS_CACHE];
+    if (e->cls && !strcmp(e->cls, cls)) {
+        *v = e->v;
+        return;
+    }
+    nf_boiler_judge(cls, v);
+    e->cls = cls;
+    e->v = *v;
+}
+
 /* Enter an element. Returns 1 if a frame was pushed (descend), 0 if skipped, or an error. */
 static int enter(struct walker *w, xmlNode *node)
 {
@@ -450,7 +475,14 @@ static int enter(struct walker *w, xmlNode *node)
     int weight = 0;
     int quiet = (d->flags & F_QUIET) && !(w->relaxed && (d->flags & F_RELAX));
     if (d->tag != T_HTML && d->tag != T_BODY) {
-        if (nf_boiler_classify(a.cls, a.id, &weight) && d->tag != T_MAIN && !w->relaxed) {
+        struct nf_boiler_verdict vc = {0, 0, 0}, vi = {0, 0, 0};
+        if (a.cls) {
+            judge_class(w, a.cls, &vc);
+        }
+        if (a.id) {
+            nf_boiler_judge(a.id, &vi);
+        }
+        if (nf_boiler_combine(&vc, &vi, &weight) && d->tag != T_MAIN && !w->relaxed) {
             quiet = 1;
         }
         if (is_hidden(&a) || (a.role && !w->relaxed && nf_boiler_role_drops(a.role))) {
@@ -765,43 +797,82 @@ static int is_byline_line(const char *s, size_t len, const char *byline)
     return strstr(buf, byline) != NULL;
 }
 
+/* Why a block of the article is left out of the text (0: it is kept). */
+enum verdict { KEEP = 0, OUTSIDE, LINKS, CHROME, TITLE, BYLINE, REPEAT };
+
+static enum verdict judge_block(const struct walker *w, const struct block *b,
+                                const struct nf_meta_out *mo, const struct block *prev)
+{
+    const char *s = w->text.data + b->off;
+    if (!block_included(w, b)) {
+        return OUTSIDE;
+    }
+    if (b->link * 2 > b->len) {
+        return LINKS; /* mostly links: navigation, related stories, tag lists */
+    }
+    if (nf_boiler_line(s, b->len)) {
+        return CHROME;
+    }
+    if ((mo->title && same_text(s, b->len, mo->title)) ||
+        (w->meta.og_title && same_text(s, b->len, w->meta.og_title)) ||
+        (w->meta.title_tag && same_text(s, b->len, w->meta.title_tag))) {
+        return TITLE;
+    }
+    if (is_byline_line(s, b->len, mo->byline)) {
+        return BYLINE;
+    }
+    if (prev && prev->len == b->len && !memcmp(w->text.data + prev->off, s, b->len)) {
+        return REPEAT;
+    }
+    return KEEP;
+}
+
+/* A heading, or a short line ending in a colon, that introduces what follows. */
+static int is_label(const struct walker *w, const struct block *b)
+{
+    return is_heading(b->tag) || (b->len < 80 && w->text.data[b->off + b->len - 1] == ':');
+}
+
 static int assemble(struct walker *w, const struct nf_meta_out *mo, struct nf_buf *out)
 {
     int err = 0;
-    const char *prev = NULL;
-    size_t prevlen = 0;
+    unsigned char *v = malloc(w->nblocks ? w->nblocks : 1);
+    if (!v) {
+        return NF_ERR_NOMEM;
+    }
+    const struct block *prev = NULL;
+    for (size_t i = 0; i < w->nblocks; i++) {
+        v[i] = (unsigned char)judge_block(w, &w->blocks[i], mo, prev);
+        if (v[i] == KEEP) {
+            prev = &w->blocks[i];
+        }
+    }
+    /* a label introduces the next block of the article: when that block is chrome, or there is
+     * none, the label belongs to the chrome ("Related stories" over a list of links) */
+    for (size_t i = w->nblocks; i-- > 0;) {
+        if (v[i] != KEEP || !is_label(w, &w->blocks[i])) {
+            continue;
+        }
+        size_t j = i + 1;
+        while (j < w->nblocks && v[j] == OUTSIDE) {
+            j++;
+        }
+        if (j == w->nblocks || v[j] == LINKS || v[j] == CHROME) {
+            v[i] = CHROME;
+        }
+    }
     for (size_t i = 0; i < w->nblocks && !err; i++) {
-        const struct block *b = &w->blocks[i];
-        const char *s = w->text.data + b->off;
-        if (!block_included(w, b)) {
-            continue;
-        }
-        if (b->link * 2 > b->len) {
-            continue; /* mostly links: navigation, related stories, tag lists */
-        }
-        if (nf_boiler_line(s, b->len)) {
-            continue;
-        }
-        if ((mo->title && same_text(s, b->len, mo->title)) ||
-            (w->meta.og_title && same_text(s, b->len, w->meta.og_title)) ||
-            (w->meta.title_tag && same_text(s, b->len, w->meta.title_tag))) {
-            continue;
-        }
-        if (is_byline_line(s, b->len, mo->byline)) {
-            continue;
-        }
-        if (prev && prevlen == b->len && !memcmp(prev, s, b->len)) {
+        if (v[i] != KEEP) {
             continue;
         }
         if (out->len) {
             err = nf_buf_append(out, "\n\n", 2);
         }
         if (!err) {
-            err = nf_buf_append(out, s, b->len);
+            err = nf_buf_append(out, w->text.data + w->blocks[i].off, w->blocks[i].len);
         }
-        prev = s;
-        prevlen = b->len;
     }
+    free(v);
     return err;
 }
 
