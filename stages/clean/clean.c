@@ -155,16 +155,36 @@ static int clean_transform(const void *state, json_t *rec, char *errstr, size_t 
                          "html is %zu bytes, over clean.max_html_bytes (%zu)", len,
                          st->max_html_bytes);
     }
+    if (strlen(html) != len) {
+        /* NUL characters (\u0000 in the JSON) would end libxml2's input early: drop them */
+        bytes = malloc(len + 1);
+        if (!bytes) {
+            err = nf_seterr(errstr, errstr_size, NF_ERR_NOMEM, "out of memory");
+            goto done;
+        }
+        size_t n = 0;
+        for (size_t i = 0; i < len; i++) {
+            if (html[i]) {
+                bytes[n++] = html[i];
+            }
+        }
+        bytes[n] = '\0';
+        html = bytes;
+        len = n;
+    }
     const char *encoding = "UTF-8";
     char cs[64];
     if (record_charset(rec, cs, sizeof(cs)) == 0 && !is_utf8_name(cs)) {
         size_t blen = 0;
-        int r = latin1_bytes(html, len, &bytes, &blen);
+        char *raw = NULL;
+        int r = latin1_bytes(html, len, &raw, &blen);
         if (r < 0) {
             err = nf_seterr(errstr, errstr_size, r, "out of memory");
             goto done;
         }
         if (r == 1) {
+            free(bytes); /* html may point into it: replaced just below */
+            bytes = raw;
             html = bytes;
             len = blen;
             encoding = cs;

@@ -93,8 +93,8 @@ static const struct tagdef tagdefs[] = {
     {"main", T_MAIN, F_BLOCK},
     {"map", T_OTHER, F_SKIP},
     {"math", T_OTHER, F_SKIP},
-    {"menu", T_UL, F_BLOCK | F_QUIET},
-    {"nav", T_OTHER, F_BLOCK | F_QUIET},
+    {"menu", T_UL, F_BLOCK | F_QUIET | F_RELAX},
+    {"nav", T_OTHER, F_BLOCK | F_QUIET | F_RELAX},
     {"noscript", T_OTHER, F_BLOCK | F_QUIET | F_RELAX},
     {"object", T_OTHER, F_SKIP},
     {"ol", T_OL, F_BLOCK},
@@ -728,7 +728,11 @@ static int select_article(struct walker *w, xmlNode *body)
     double sib_threshold = top_score * 0.2 > 10 ? top_score * 0.2 : 10;
     const char *tcls = attr_class(tn);
     guard = 0;
+    int before = 1; /* s comes before the top candidate */
     for (xmlNode *s = tn->parent->children; s && guard < 4096; s = s->next, guard++) {
+        if (s == tn) {
+            before = 0;
+        }
         if (s == tn || s->type != XML_ELEMENT_NODE) {
             continue;
         }
@@ -746,8 +750,9 @@ static int select_article(struct walker *w, xmlNode *body)
         double ld = sc->bytes ? (double)sc->link / (double)sc->bytes : 0;
         if (sc->scored && sc->score + bonus >= sib_threshold) {
             take = 1;
-        } else if (sc->bytes > 80 && ld < 0.25) {
-            /* prose next to the article (a standfirst, a lone paragraph) */
+        } else if (sc->bytes > 80 && ld < 0.25 &&
+                   (!strcmp((const char *)s->name, "p") || (before && sc->bytes < 1000))) {
+            /* prose next to the article: a paragraph, or a standfirst just before it */
             take = 1;
         } else if (!strcmp((const char *)s->name, "p") && sc->bytes > 0 && sc->link == 0) {
             take = 1; /* short linkless paragraphs between the article's parts */
