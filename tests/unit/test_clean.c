@@ -296,6 +296,48 @@ static void test_clean_drops_hidden_elements(void **ctx)
                          "enough.</p>");
 }
 
+static void test_clean_drops_orphan_heading_over_links(void **ctx)
+{
+    /* no class names give the box away: the heading goes because what follows is links */
+    expect_dropped(*ctx, "<h3>More on this story</h3><ul><li><a href='/a'>Lighthouse keeper "
+                         "retires after forty years</a></li><li><a href='/b'>Fishing quota talks"
+                         " resume</a></li></ul>");
+}
+
+static void test_clean_keeps_heading_before_prose(void **ctx)
+{
+    json_t *rec = run_with_chrome(*ctx, "<h2>What happens next</h2>");
+    assert_string_equal(text_of(rec), P1 "\n\n" P2 "\n\nWhat happens next\n\n" P3);
+    json_decref(rec);
+}
+
+static void test_clean_relaxed_pass_finds_article_in_chrome_named_container(void **ctx)
+{
+    /* "two-col-sidebar-layout" names chrome, yet it wraps the whole page */
+    json_t *rec = run_html(*ctx,
+                           "<html><body><div class='two-col-sidebar-layout'><div class='main'>"
+                           "<p>" P1 " " P2 "</p><p>" P2 " " P3 "</p><p>" P3 " " P1 "</p>"
+                           "</div></div></body></html>",
+                           NULL);
+    assert_string_equal(text_of(rec), P1 " " P2 "\n\n" P2 " " P3 "\n\n" P3 " " P1);
+    json_decref(rec);
+}
+
+static void test_clean_strips_nul_characters(void **ctx)
+{
+    struct fixture *f = *ctx;
+    static const char page[] = "<html><body><article><p>Harbour\0 works begin</p><p>" P1
+                               "</p></article></body></html>";
+    json_t *rec = json_object();
+    json_object_set_new(rec, "id", json_string("nul"));
+    json_object_set_new(rec, "html", json_stringn(page, sizeof(page) - 1));
+    char err[256] = "";
+    json_t *out = NULL;
+    assert_int_equal(run_rec(f, rec, &out, err, sizeof(err)), 0);
+    assert_string_equal(text_of(out), "Harbour works begin\n\n" P1);
+    json_decref(out);
+}
+
 /* ---- metadata ---- */
 
 static void test_clean_title_strips_site_suffix(void **ctx)
@@ -566,6 +608,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clean_drops_search_overlay_and_credit, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_hidden_elements, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_drops_orphan_heading_over_links, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_clean_keeps_heading_before_prose, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_clean_relaxed_pass_finds_article_in_chrome_named_container, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_strips_nul_characters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_title_strips_site_suffix, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_text_does_not_repeat_title, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_finds_metadata_and_drops_input_fields, setup,
