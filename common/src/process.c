@@ -144,6 +144,14 @@ void nf_process(const struct nf_processor *p, const char *buf, size_t len,
             res->outcome = NF_OUT_ABANDON;
             goto done;
         }
+        /* the failed attempt may have half-rewritten rec: retry on the input as it came in */
+        json_decref(rec);
+        if (nf_record_decode(buf, len, p->max_record_bytes, &rec, res->reason,
+                             sizeof(res->reason)) != 0 ||
+            nf_record_ensure_id(rec, res->reason, sizeof(res->reason)) != 0) {
+            nf_dead(res, "decode", res->reason); /* cannot happen: it decoded before */
+            goto done;
+        }
         backoff = backoff * 2 > p->retry_backoff_max_ms ? p->retry_backoff_max_ms : backoff * 2;
     }
     if (err == NF_XFORM_SKIP) {
