@@ -41,6 +41,13 @@ static int upper_transform(const void *vstate, json_t *rec, char *errstr, size_t
     if (strcmp(text, "flaky") == 0 && call < st->fail_first) {
         return nf_seterr(errstr, errstr_size, NF_ERR_RETRY, "backend busy");
     }
+    if (strcmp(text, "scribble") == 0 && call < st->fail_first) {
+        /* a transform that has already started rewriting the record when it hits a transient
+         * error: the retry must see the original input again */
+        int err = nf_record_set_str(rec, "text", "half-done");
+        json_object_set_new(rec, "junk", json_true());
+        return err ? err : nf_seterr(errstr, errstr_size, NF_ERR_RETRY, "backend busy");
+    }
     if (strcmp(text, "bad") == 0) {
         return nf_seterr(errstr, errstr_size, NF_ERR_INVALID, "text is bad");
     }
@@ -211,6 +218,8 @@ static void test_process_invalid_json_is_dead_decode(void **state)
     assert_int_equal(f->calls, 0);
     process(f, "[1]");
     assert_dead(f, "decode", "not a JSON object");
+    process(f, "{\"id\":\"r1\",\"text\":\"a\"} trailing");
+    assert_dead(f, "decode", "invalid JSON");
 }
 
 static void test_process_oversized_is_dead_decode(void **state)
@@ -286,6 +295,18 @@ static void test_process_transient_error_then_success_publishes(void **state)
     json_t *out = output(f);
     assert_string_equal(nf_record_str(out, "text"), "FLAKY");
     assert_int_equal(f->calls, 3);
+    json_decref(out);
+}
+
+static void test_process_retry_starts_from_the_original_input(void **state)
+{
+    struct fixture *f = *state;
+    process(f, "{\"url\":\"https://example.com/a\",\"text\":\"scribble\"}");
+    json_t *out = output(f);
+    assert_int_equal(f->calls, 3);
+    assert_string_equal(nf_record_str(out, "text"), "SCRIBBLE");
+    assert_null(json_object_get(out, "junk"));
+    assert_string_equal(nf_record_str(out, "id"), "u046a4934057f51cf");
     json_decref(out);
 }
 
@@ -459,6 +480,7 @@ int main(void)
         T(test_process_retries_exhausted_is_dead_retries),
         T(test_process_retry_max_zero_means_one_attempt),
         T(test_process_transient_error_then_success_publishes),
+        T(test_process_retry_starts_from_the_original_input),
         T(test_process_stop_during_retry_abandons),
         T(test_process_skip_publishes_nothing),
         T(test_process_transform_cannot_change_id),
