@@ -268,6 +268,20 @@ static void test_conf_file_empty_key_is_an_error(void **state)
     assert_file_error(f, "  = full\n", 1, "empty key");
 }
 
+static void test_conf_file_overlong_line_is_an_error(void **state)
+{
+    struct fixture *f = *state;
+    size_t n = 9000;
+    char *text = malloc(n + 64);
+    assert_non_null(text);
+    strcpy(text, "clean.mode = full\nclean.stopwords = ");
+    size_t len = strlen(text);
+    memset(text + len, 'w', n);
+    strcpy(text + len + n, "\n");
+    assert_file_error(f, text, 2, "line longer than 8190 bytes");
+    free(text);
+}
+
 static void test_conf_file_missing_is_io_error_naming_file(void **state)
 {
     struct fixture *f = *state;
@@ -636,6 +650,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_conf_file_line_without_equals_is_an_error, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_conf_file_empty_key_is_an_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_conf_file_overlong_line_is_an_error, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_conf_file_missing_is_io_error_naming_file, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_conf_file_foreign_scope_ignored_owned_typo_rejected,

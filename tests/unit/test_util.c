@@ -322,6 +322,20 @@ static void test_hash64_is_fnv1a_64(void **state)
     assert_true(nf_hash64("ab", 1) == nf_hash64("a", 1));
 }
 
+static void test_seterr_truncates_and_returns_code(void **state)
+{
+    (void)state;
+    char err[8];
+    memset(err, 'x', sizeof(err));
+    assert_int_equal(nf_seterr(err, sizeof(err), NF_ERR_LIMIT, "value %d too big", 12345),
+                     NF_ERR_LIMIT);
+    assert_string_equal(err, "value 1"); /* truncated, always terminated */
+    assert_int_equal(nf_seterr(NULL, 0, NF_ERR_IO, "ignored"), NF_ERR_IO);
+    assert_string_equal(nf_strerror(NF_ERR_RETRY), "transient failure");
+    assert_string_equal(nf_strerror(NF_OK), "success");
+    assert_string_equal(nf_strerror(-999), "unknown error");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -348,6 +362,7 @@ int main(void)
         cmocka_unit_test(test_rfc3339_formats_known_timestamp),
         cmocka_unit_test(test_clocks_move_forward),
         cmocka_unit_test(test_hash64_is_fnv1a_64),
+        cmocka_unit_test(test_seterr_truncates_and_returns_code),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
