@@ -535,8 +535,11 @@ static void nf_runner_handle(struct nf_runner *r, rd_kafka_message_t *m)
         nf_pending_free(pd);
         break;
     case NF_OUT_DEAD:
-        nf_log_warn("%s[%d]@%lld id=%s dead-lettered (%s): %s", src.topic, (int)src.partition,
-                    (long long)src.offset, res.id[0] ? res.id : "-", res.err_class, res.reason);
+        /* an undecodable record has no id: name it by its message key */
+        nf_log_warn("%s[%d]@%lld id=%.*s dead-lettered (%s): %s", src.topic, (int)src.partition,
+                    (long long)src.offset, res.id[0] ? (int)strlen(res.id) : (int)m->key_len,
+                    res.id[0] ? res.id : m->key ? (const char *)m->key : "", res.err_class,
+                    res.reason);
         nf_runner_dead_letter(r, pd, res.err_class, res.reason);
         break;
     case NF_OUT_ABANDON:
