@@ -5,6 +5,7 @@
 
 #include "newsflow/err.h"
 #include "newsflow/kafka.h"
+#include "newsflow/log.h"
 #include "newsflow/util.h"
 
 int nf_kafka_defaults(struct nf_conf *conf)
@@ -12,9 +13,23 @@ int nf_kafka_defaults(struct nf_conf *conf)
     return nf_conf_kafka_default(conf, "bootstrap.servers", NF_KAFKA_DEFAULT_BOOTSTRAP);
 }
 
+void nf_kafka_log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
+{
+    (void)rk;
+    /* syslog levels: 0-3 error, 4 warning, 5-6 notice/info, 7 debug */
+    nf_log_level_t l = level <= 3   ? NF_LOG_ERROR
+                       : level == 4 ? NF_LOG_WARN
+                       : level <= 6 ? NF_LOG_INFO
+                                    : NF_LOG_DEBUG;
+    if (nf_log_enabled(l)) {
+        nf_log(l, "librdkafka %s: %s", fac, buf);
+    }
+}
+
 rd_kafka_conf_t *nf_kafka_conf_new(const struct nf_conf *conf, char *errstr, size_t errstr_size)
 {
     rd_kafka_conf_t *kc = rd_kafka_conf_new();
+    rd_kafka_conf_set_log_cb(kc, nf_kafka_log_cb);
     char rderr[512];
     for (size_t i = 0; i < nf_conf_kafka_count(conf); i++) {
         const char *name;
@@ -45,6 +60,7 @@ rd_kafka_t *nf_kafka_producer_new(const struct nf_conf *conf,
     };
     char rderr[512];
     rd_kafka_conf_t *kc = rd_kafka_conf_new();
+    rd_kafka_conf_set_log_cb(kc, nf_kafka_log_cb);
     for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++) {
         if (rd_kafka_conf_set(kc, defaults[i][0], defaults[i][1], rderr, sizeof(rderr)) !=
             RD_KAFKA_CONF_OK) {

@@ -2,6 +2,7 @@
  * retries, trace, encode. Shared by the Kafka loop and --stdio so both behave identically.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -80,7 +81,7 @@ static int nf_trace_append(json_t *rec, const struct nf_stage *stage, const stru
         }
     }
     json_t *e = json_pack("{s:s, s:s, s:s, s:f, s:s, s:i, s:I}", "stage", stage->name, "version",
-                          stage->version, "at", ts, "processing_ms", ms, "topic", src->topic,
+                          stage->version, "at", ts, "processing_ms", floor(ms * 1000.0 + 0.5) / 1000.0, "topic", src->topic,
                           "partition", (int)src->partition, "offset", (json_int_t)src->offset);
     if (!e || json_array_append_new(trace, e) != 0) {
         return NF_ERR_NOMEM;

@@ -311,17 +311,6 @@ static void nf_runner_error_cb(rd_kafka_t *rk, int err, const char *reason, void
     }
 }
 
-static void nf_runner_log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
-{
-    (void)rk;
-    nf_log_level_t l = level <= 3 ? NF_LOG_ERROR : level <= 4 ? NF_LOG_WARN
-                                               : level <= 6 ? NF_LOG_INFO
-                                                            : NF_LOG_DEBUG;
-    if (nf_log_enabled(l)) {
-        nf_log(l, "librdkafka %s: %s", fac, buf);
-    }
-}
-
 /* Drain outputs of the partitions being taken away, then commit what they completed. */
 static void nf_runner_revoke(struct nf_runner *r, rd_kafka_topic_partition_list_t *parts)
 {
@@ -443,7 +432,7 @@ static rd_kafka_t *nf_runner_consumer_new(struct nf_runner *r, char *errstr, siz
     rd_kafka_conf_set_opaque(kc, r);
     rd_kafka_conf_set_rebalance_cb(kc, nf_runner_rebalance_cb);
     rd_kafka_conf_set_error_cb(kc, nf_runner_error_cb);
-    rd_kafka_conf_set_log_cb(kc, nf_runner_log_cb);
+    rd_kafka_conf_set_log_cb(kc, nf_kafka_log_cb);
     rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, kc, rderr, sizeof(rderr));
     if (!rk) {
         nf_seterr(errstr, errstr_size, NF_ERR_KAFKA, "cannot create consumer: %s", rderr);
@@ -546,8 +535,11 @@ static void nf_runner_handle(struct nf_runner *r, rd_kafka_message_t *m)
         nf_pending_free(pd);
         break;
     case NF_OUT_DEAD:
-        nf_log_warn("%s[%d]@%lld id=%s dead-lettered (%s): %s", src.topic, (int)src.partition,
-                    (long long)src.offset, res.id[0] ? res.id : "-", res.err_class, res.reason);
+        /* an undecodable record has no id: name it by its message key */
+        nf_log_warn("%s[%d]@%lld id=%.*s dead-lettered (%s): %s", src.topic, (int)src.partition,
+                    (long long)src.offset, res.id[0] ? (int)strlen(res.id) : (int)m->key_len,
+                    res.id[0] ? res.id : m->key ? (const char *)m->key : "", res.err_class,
+                    res.reason);
         nf_runner_dead_letter(r, pd, res.err_class, res.reason);
         break;
     case NF_OUT_ABANDON:

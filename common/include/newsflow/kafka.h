@@ -17,6 +17,9 @@
  * source already set them. */
 int nf_kafka_defaults(struct nf_conf *conf);
 
+/* librdkafka log lines, routed through nf_log (set on every conf made here). */
+void nf_kafka_log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf);
+
 /* A new rd_kafka_conf_t with every kafka.* pass-through applied (the caller owns it: hand it to
  * rd_kafka_new or free it with rd_kafka_conf_destroy). NULL with errstr set on a bad key. */
 rd_kafka_conf_t *nf_kafka_conf_new(const struct nf_conf *conf, char *errstr, size_t errstr_size);
