@@ -947,7 +947,7 @@ int nf_extract_run(const char *html, size_t len, const char *encoding, const cha
         /* no HTML_PARSE_HUGE: libxml2 then bounds the tree depth and text node sizes */
         int popts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
                     HTML_PARSE_NONET | HTML_PARSE_COMPACT;
-        if (!encoding || !strcasecmp(encoding, "UTF-8")) {
+        if (encoding && !strcasecmp(encoding, "UTF-8")) {
             /* UTF-8 is the parser's native input: no encoding handler (it copies every byte
              * through a converter, halving the parse speed), and IGNORE_ENC so that a stale
              * <meta charset> cannot make it re-decode text that is already UTF-8 */

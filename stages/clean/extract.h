@@ -21,7 +21,8 @@ struct nf_extract_result {
 };
 
 /* Extract from html (len bytes). encoding: the name libxml2 should decode the bytes with
- * ("UTF-8", "windows-1252"...); it overrides any <meta charset> in the page. url (may be NULL)
+ * ("UTF-8", "windows-1252"...), which overrides any <meta charset> in the page; NULL lets
+ * libxml2 detect it (BOM, <meta charset>, else UTF-8 falling back to ISO-8859-1). url (may be NULL)
  * is the base for relative links. Returns 0 and fills *res (free with
  * nf_extract_result_free), or a negative nf_err with errstr filled. */
 int nf_extract_run(const char *html, size_t len, const char *encoding, const char *url,

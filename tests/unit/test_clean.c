@@ -557,21 +557,87 @@ static void test_clean_windows1252_hint_decodes(void **ctx)
     nf_buf_free(&b);
 }
 
-static void test_clean_euc_kr_hint_decodes(void **ctx)
+static char *base64(const unsigned char *p, size_t n)
+{
+    static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    char *out = malloc(n / 3 * 4 + 5);
+    size_t o = 0;
+    assert_non_null(out);
+    for (size_t i = 0; i < n; i += 3) {
+        uint32_t v = (uint32_t)p[i] << 16;
+        v |= i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0;
+        v |= i + 2 < n ? p[i + 2] : 0;
+        out[o++] = tab[(v >> 18) & 63];
+        out[o++] = tab[(v >> 12) & 63];
+        out[o++] = i + 1 < n ? tab[(v >> 6) & 63] : '=';
+        out[o++] = i + 2 < n ? tab[v & 63] : '=';
+    }
+    out[o] = '\0';
+    return out;
+}
+
+static json_t *run_base64(struct fixture *f, const unsigned char *page, size_t n,
+                          const char *charset)
+{
+    char *b64 = base64(page, n);
+    json_t *rec = json_object();
+    json_object_set_new(rec, "id", json_string("b64"));
+    json_object_set_new(rec, "html_base64", json_string(b64));
+    if (charset) {
+        json_object_set_new(rec, "charset", json_string(charset));
+    }
+    free(b64);
+    char err[256] = "";
+    json_t *out = NULL;
+    if (run_rec(f, rec, &out, err, sizeof(err)) != 0) {
+        fail_msg("transform failed: %s", err);
+    }
+    assert_null(json_object_get(out, "html_base64"));
+    return out;
+}
+
+static void test_clean_euc_kr_base64_with_hint_decodes(void **ctx)
 {
     /* "한국 뉴스" in EUC-KR: C7 D1 B1 B9 20 B4 BA BD BA */
     static const unsigned char page[] = "<html><body><p>\xc7\xd1\xb1\xb9 \xb4\xba\xbd\xba</p>"
                                         "</body></html>";
-    struct nf_buf b = {0};
-    for (size_t i = 0; i + 1 < sizeof(page); i++) {
-        char enc[4];
-        size_t n = nf_utf8_encode(page[i], enc);
-        assert_int_equal(nf_buf_append(&b, enc, n), 0);
-    }
-    json_t *rec = run_html(*ctx, b.data, "{\"charset\": \"EUC-KR\"}");
+    json_t *rec = run_base64(*ctx, page, sizeof(page) - 1, "EUC-KR");
     assert_string_equal(text_of(rec), "\xed\x95\x9c\xea\xb5\xad \xeb\x89\xb4\xec\x8a\xa4");
     json_decref(rec);
-    nf_buf_free(&b);
+}
+
+static void test_clean_base64_uses_meta_charset_without_hint(void **ctx)
+{
+    static const unsigned char page[] =
+        "<html><head><meta charset='windows-1252'></head><body><p>\x93" "Caf\xe9\x94 "
+        "costs \x80" "5.</p></body></html>";
+    json_t *rec = run_base64(*ctx, page, sizeof(page) - 1, NULL);
+    assert_string_equal(text_of(rec), "\xe2\x80\x9c" "Caf\xc3\xa9\xe2\x80\x9d costs "
+                                      "\xe2\x82\xac" "5.");
+    json_decref(rec);
+}
+
+static void test_clean_bad_input_is_invalid(void **ctx)
+{
+    struct fixture *f = *ctx;
+    char err[256] = "";
+    json_t *out = NULL;
+    json_t *rec = json_pack("{s:s, s:s}", "id", "x", "html_base64", "not*base64!");
+    assert_int_equal(run_rec(f, rec, &out, err, sizeof(err)), NF_ERR_INVALID);
+    json_decref(out);
+    rec = json_pack("{s:s, s:i}", "id", "x", "html", 42);
+    assert_int_equal(run_rec(f, rec, &out, err, sizeof(err)), NF_ERR_INVALID);
+    assert_non_null(strstr(err, "html"));
+    json_decref(out);
+}
+
+/* text with a non-Latin charset hint is still text: no re-decoding */
+static void test_clean_text_with_cjk_hint_is_not_redecoded(void **ctx)
+{
+    json_t *rec = run_html(*ctx, "<html><body><p>Caf\xc3\xa9 cr\xc3\xa8me</p></body></html>",
+                           "{\"charset\": \"EUC-KR\"}");
+    assert_string_equal(text_of(rec), "Caf\xc3\xa9 cr\xc3\xa8me");
+    json_decref(rec);
 }
 
 /* html in a record is already Unicode: a stale <meta charset> must not re-decode it */
@@ -629,7 +695,13 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clean_deep_nesting_is_bounded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_binary_garbage, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_windows1252_hint_decodes, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_clean_euc_kr_hint_decodes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_euc_kr_base64_with_hint_decodes, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_clean_base64_uses_meta_charset_without_hint, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_clean_bad_input_is_invalid, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_text_with_cjk_hint_is_not_redecoded, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_clean_decoded_text_ignores_meta_charset, setup,
                                         teardown),
     };
