@@ -482,7 +482,10 @@ static int enter(struct walker *w, xmlNode *node)
         if (a.id) {
             nf_boiler_judge(a.id, &vi);
         }
-        if (nf_boiler_combine(&vc, &vi, &weight) && d->tag != T_MAIN && !w->relaxed) {
+        /* headings are judged by what follows them (assemble), not by their names: ids
+         * like "nav_section_2" are anchors for a table of contents */
+        if (nf_boiler_combine(&vc, &vi, &weight) && d->tag != T_MAIN && !is_heading(d->tag) &&
+            !w->relaxed) {
             quiet = 1;
         }
         if (is_hidden(&a) || (a.role && !w->relaxed && nf_boiler_role_drops(a.role))) {
@@ -838,6 +841,44 @@ static int is_label(const struct walker *w, const struct block *b)
     return is_heading(b->tag) || (b->len < 80 && w->text.data[b->off + b->len - 1] == ':');
 }
 
+/* Compare the starts of two texts, ASCII case-insensitively, over n bytes. */
+static int same_start(const char *a, size_t al, const char *b, size_t bl, size_t n)
+{
+    return al >= n && bl >= n && !strncasecmp(a, b, n);
+}
+
+/* The page description is often the article's lead paragraph, which sites put in a teaser
+ * box outside the body container. If a block before the article starts like the description
+ * and the article does not already hold it, keep it (it is prepended in document order). */
+static void rescue_lead(const struct walker *w, const struct nf_meta_out *mo, unsigned char *v)
+{
+    const size_t n = 40;
+    if (!mo->description || strlen(mo->description) < n) {
+        return;
+    }
+    const char *d = mo->description;
+    size_t dl = strlen(d);
+    size_t first = w->nblocks;
+    for (size_t i = 0; i < w->nblocks; i++) {
+        if (v[i] == KEEP) {
+            if (first == w->nblocks) {
+                first = i;
+            }
+            if (same_start(w->text.data + w->blocks[i].off, w->blocks[i].len, d, dl, n)) {
+                return; /* already in */
+            }
+        }
+    }
+    for (size_t i = 0; i < first; i++) {
+        const struct block *b = &w->blocks[i];
+        if (v[i] == OUTSIDE && b->link * 4 < b->len && !is_heading(b->tag) &&
+            same_start(w->text.data + b->off, b->len, d, dl, n)) {
+            v[i] = KEEP;
+            return;
+        }
+    }
+}
+
 static int assemble(struct walker *w, const struct nf_meta_out *mo, struct nf_buf *out)
 {
     int err = 0;
@@ -866,6 +907,7 @@ static int assemble(struct walker *w, const struct nf_meta_out *mo, struct nf_bu
             v[i] = CHROME;
         }
     }
+    rescue_lead(w, mo, v);
     for (size_t i = 0; i < w->nblocks && !err; i++) {
         if (v[i] != KEEP) {
             continue;
