@@ -1,0 +1,531 @@
+/* names.c - rule-based name finder of the entities stage (see names.h).
+ *
+ * Pass 1 groups capitalised tokens into runs (split at punctuation, line breaks, possessives and
+ * stopwords; joined over "of"/"for" after an organisation word: "Bank of England"), splits runs
+ * at titles ("Russian President Vladimir Putin" -> Russian | Vladimir Putin), and types each
+ * segment from the word lists and its context. Single unknown words are deferred to pass 2,
+ * which types them from what pass 1 learnt about the document ("Putin" after "Vladimir Putin")
+ * and drops sentence-initial words the document also uses in lower case.
+ */
+#include "names.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "newsflow/err.h"
+#include "newsflow/util.h"
+
+#define MAX_RUN 12    /* longer capitalised runs are headings, handled like headlines */
+#define MAX_PHRASE 4  /* tokens in a word-list phrase looked up on headlines */
+
+/* Document facts, per token key (lower case) or phrase key. */
+#define DOC_LOWER 0x01  /* the word occurs in lower case */
+#define DOC_MIDCAP 0x02 /* the word occurs capitalised in mid-sentence */
+#define DOC_TYPE_SHIFT 4
+
+struct docmap {
+    uint64_t *keys; /* 0 = empty */
+    unsigned char *vals;
+    size_t cap; /* power of two */
+};
+
+struct seg {
+    size_t s, e; /* token indexes, inclusive */
+    int type;     /* NF_ENT_NONE = deferred to pass 2 */
+    int headline; /* 1: a headline or over-long run, expanded by do_headline_run; 2: from it */
+};
+
+struct finder {
+    const struct nf_ent_gaz *gaz;
+    const char *text;
+    const struct nf_ent_tok *t;
+    size_t n;
+    struct docmap doc;
+    struct seg *segs;
+    size_t nsegs, capsegs;
+};
+
+static const char *const connectors[] = {"of", "for", "on", "de", "del", "du", NULL};
+static const char *const particles[] = {"van", "von", "der", "den", "de", "da", "di", "du",
+                                        "del", "della", "dos", "bin", "ibn", "al", "le", "la",
+                                        "ter", "ten", NULL};
+static const char *const loc_preps[] = {"in", "at", "from", "near", "outside", "across", "into",
+                                        "toward", "towards", "throughout", "inside", NULL};
+static const char *const loc_nouns[] = {"region", "province", "city", "state", "county",
+                                        "district", "river", "valley", "island", "islands",
+                                        "peninsula", "oblast", "border", "coast", "area", NULL};
+static const char *const directions[] = {"north", "south", "east", "west", "northern",
+                                         "southern", "eastern", "western", "central", "upper",
+                                         "lower", "greater", NULL};
+
+/* ---- small helpers ---- */
+
+static uint64_t key_hash(const char *s, size_t n)
+{
+    uint64_t h = nf_hash64(s, n);
+    return h ? h : 1;
+}
+
+static int docmap_init(struct docmap *m, size_t n)
+{
+    size_t cap = 64;
+    while (cap < n * 2) {
+        cap *= 2;
+    }
+    m->keys = calloc(cap, sizeof(*m->keys));
+    m->vals = calloc(cap, 1);
+    m->cap = cap;
+    return (m->keys && m->vals) ? 0 : NF_ERR_NOMEM;
+}
+
+static void docmap_free(struct docmap *m)
+{
+    free(m->keys);
+    free(m->vals);
+}
+
+/* Value slot for h; inserts when create (the map is sized so it never fills: at most one key
+ * per token and one per segment). NULL if absent and not created. */
+static unsigned char *docmap_slot(struct docmap *m, uint64_t h, int create)
+{
+    size_t mask = m->cap - 1, i = (size_t)h & mask, probes;
+    for (probes = 0; probes < m->cap; probes++) {
+        if (m->keys[i] == h) {
+            return &m->vals[i];
+        }
+        if (m->keys[i] == 0) {
+            if (!create) {
+                return NULL;
+            }
+            m->keys[i] = h;
+            return &m->vals[i];
+        }
+        i = (i + 1) & mask;
+    }
+    return NULL;
+}
+
+static unsigned docmap_get(struct docmap *m, uint64_t h)
+{
+    unsigned char *v = docmap_slot(m, h, 0);
+    return v ? *v : 0;
+}
+
+static int in_list(const char *w, const char *const *list)
+{
+    size_t i;
+    for (i = 0; list[i]; i++) {
+        if (strcmp(w, list[i]) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Lower-case key of tokens s..e joined by single spaces; 0 if too long. */
+static size_t phrase_key(const struct finder *f, size_t s, size_t e, char *out, size_t size)
+{
+    size_t len = 0, k, n;
+    for (k = s; k <= e; k++) {
+        if (k > s) {
+            if (len + 2 > size) {
+                return 0;
+            }
+            out[len++] = ' ';
+        }
+        n = nf_ent_tok_lower(f->text, f->t[k].b0, f->t[k].b1, out + len, size - len);
+        if (n == 0) {
+            return 0;
+        }
+        len += n;
+    }
+    return len;
+}
+
+static unsigned gaz_phrase(const struct finder *f, size_t s, size_t e)
+{
+    char key[NF_GAZ_KEY_MAX + 1];
+    size_t n = phrase_key(f, s, e, key, sizeof(key));
+    return n ? nf_ent_gaz_get(f->gaz, key, n) : 0;
+}
+
+static uint64_t phrase_hash(const struct finder *f, size_t s, size_t e)
+{
+    char key[NF_GAZ_KEY_MAX + 1];
+    size_t n = phrase_key(f, s, e, key, sizeof(key));
+    return n ? key_hash(key, n) : 0;
+}
+
+static int tok_is(const struct finder *f, size_t i, const char *const *list)
+{
+    char key[32];
+    if (i >= f->n || f->t[i].kind != NF_TOK_WORD || !(f->t[i].flags & NF_TOKF_LOWER)) {
+        return 0;
+    }
+    if (nf_ent_tok_lower(f->text, f->t[i].b0, f->t[i].b1, key, sizeof(key)) == 0) {
+        return 0;
+    }
+    return in_list(key, list);
+}
+
+/* A capitalised word that can be part of a name. */
+static int is_cand(const struct finder *f, size_t i)
+{
+    const struct nf_ent_tok *t = &f->t[i];
+    unsigned bits;
+    if (t->kind != NF_TOK_WORD || !(t->flags & NF_TOKF_CAP) || (t->flags & NF_TOKF_DIGIT)) {
+        return 0;
+    }
+    bits = gaz_phrase(f, i, i);
+    /* "WHO"/"US" in running text are acronyms, not the stopwords "who"/"us" */
+    if ((bits & NF_GAZ_STOP) &&
+        !((t->flags & NF_TOKF_ALLCAPS) && !(t->flags & NF_TOKF_CAPS_LINE))) {
+        return 0;
+    }
+    return 1;
+}
+
+static unsigned gaz_tok(const struct finder *f, size_t i)
+{
+    return gaz_phrase(f, i, i);
+}
+
+static int add_seg(struct finder *f, size_t s, size_t e, int type, int headline)
+{
+    if (f->nsegs == f->capsegs) {
+        size_t cap = f->capsegs ? f->capsegs * 2 : 64;
+        struct seg *v = realloc(f->segs, cap * sizeof(*v));
+        if (!v) {
+            return NF_ERR_NOMEM;
+        }
+        f->segs = v;
+        f->capsegs = cap;
+    }
+    f->segs[f->nsegs].s = s;
+    f->segs[f->nsegs].e = e;
+    f->segs[f->nsegs].type = type;
+    f->segs[f->nsegs].headline = headline;
+    f->nsegs++;
+    return 0;
+}
+
+/* ---- typing ---- */
+
+static int type_from_bits(unsigned bits)
+{
+    if (bits & NF_GAZ_ORG) {
+        return NF_ENT_ORG;
+    }
+    if (bits & NF_GAZ_LOC) {
+        return NF_ENT_LOC;
+    }
+    if (bits & (NF_GAZ_DEMONYM | NF_GAZ_MISC)) {
+        return NF_ENT_MISC;
+    }
+    return NF_ENT_NONE;
+}
+
+/* Type of segment s..e from the word lists and its context; NF_ENT_NONE defers it. */
+static int classify(const struct finder *f, size_t s, size_t e, int after_title)
+{
+    size_t n = e - s + 1, k;
+    unsigned bits = gaz_phrase(f, s, e), first = gaz_tok(f, s), last = gaz_tok(f, e);
+    int type;
+    char w[32];
+
+    if (n >= 2 && (last & NF_GAZ_ORGSUF)) {
+        return NF_ENT_ORG;
+    }
+    for (k = s; k + 1 < e; k++) {
+        if ((gaz_tok(f, k) & NF_GAZ_ORGSUF) && tok_is(f, k + 1, connectors)) {
+            return NF_ENT_ORG; /* Asan Institute for Policy Studies */
+        }
+    }
+    if ((type = type_from_bits(bits)) != NF_ENT_NONE) {
+        return type;
+    }
+    if (n == 1 && (bits & NF_GAZ_FIRST)) {
+        return NF_ENT_PERSON;
+    }
+    if (after_title) {
+        return NF_ENT_PERSON;
+    }
+    if (n >= 2 && (first & NF_GAZ_FIRST)) {
+        return NF_ENT_PERSON;
+    }
+    if (n >= 2 && nf_ent_tok_lower(f->text, f->t[s].b0, f->t[s].b1, w, sizeof(w)) &&
+        in_list(w, directions) && (gaz_phrase(f, s + 1, e) & NF_GAZ_LOC)) {
+        return NF_ENT_LOC; /* Eastern Ukraine */
+    }
+    if (n >= 2 && (first & NF_GAZ_DEMONYM)) {
+        return NF_ENT_MISC; /* Korean War */
+    }
+    if (e + 1 < f->n && tok_is(f, e + 1, loc_nouns)) {
+        return NF_ENT_LOC; /* the Kursk region */
+    }
+    if (n == 1 && (f->t[s].flags & NF_TOKF_ALLCAPS) && f->t[s].b1 - f->t[s].b0 <= 6) {
+        return NF_ENT_ORG; /* acronym in running text: HUR, NATO */
+    }
+    if (n >= 2) {
+        return NF_ENT_PERSON;
+    }
+    return NF_ENT_NONE;
+}
+
+/* Split a run at titles and record its typed segments. */
+static int do_run(struct finder *f, size_t s, size_t e)
+{
+    size_t k, seg0 = s;
+    int after_title = 0, rc;
+    unsigned last = gaz_tok(f, e);
+
+    /* a whole-run word-list hit or organisation name is never split */
+    if (type_from_bits(gaz_phrase(f, s, e)) != NF_ENT_NONE ||
+        (e > s && (last & NF_GAZ_ORGSUF))) {
+        return add_seg(f, s, e, classify(f, s, e, 0), 0);
+    }
+    for (k = s; k <= e + 1; k++) {
+        int title = k <= e && (gaz_tok(f, k) & NF_GAZ_TITLE);
+        /* a trailing title after a first name is a surname (Martin Luther King) */
+        if (title && k == e && k > seg0 && (gaz_tok(f, seg0) & NF_GAZ_FIRST)) {
+            title = 0;
+        }
+        if (!title && k <= e) {
+            continue;
+        }
+        if (k > seg0) {
+            int type = classify(f, seg0, k - 1, after_title);
+            /* "Defense Minister": an unknown word before a title belongs to the title */
+            if (k <= e && !after_title && type_from_bits(gaz_phrase(f, seg0, k - 1)) ==
+                                              NF_ENT_NONE) {
+                type = -1;
+            }
+            if (type >= 0 && (rc = add_seg(f, seg0, k - 1, type, 0)) != 0) {
+                return rc;
+            }
+        }
+        if (title) {
+            after_title = 1;
+        }
+        seg0 = k + 1;
+    }
+    return 0;
+}
+
+/* Type of phrase s..e from the word lists, then from what the document taught (pass 1). */
+static int known_type(struct finder *f, size_t s, size_t e)
+{
+    int type = type_from_bits(gaz_phrase(f, s, e));
+    unsigned facts;
+    if (type != NF_ENT_NONE) {
+        return type;
+    }
+    if (e > s && (gaz_tok(f, e) & NF_GAZ_ORGSUF)) {
+        return NF_ENT_ORG;
+    }
+    facts = docmap_get(&f->doc, phrase_hash(f, s, e));
+    if (facts >> DOC_TYPE_SHIFT) {
+        return (int)(facts >> DOC_TYPE_SHIFT);
+    }
+    if (e == s && (gaz_tok(f, s) & NF_GAZ_FIRST)) {
+        return NF_ENT_PERSON;
+    }
+    return NF_ENT_NONE;
+}
+
+/* Headline run (after learn()): greedy longest known phrase at each token; unknown words are
+ * dropped, since capitals say nothing on a headline. */
+static int do_headline_run(struct finder *f, size_t s, size_t e)
+{
+    size_t k = s, len;
+    int rc, type = NF_ENT_NONE;
+    while (k <= e) {
+        for (len = e - k + 1 < MAX_PHRASE ? e - k + 1 : MAX_PHRASE; len >= 1; len--) {
+            if ((type = known_type(f, k, k + len - 1)) != NF_ENT_NONE) {
+                break;
+            }
+        }
+        if (len == 0) {
+            k++;
+            continue;
+        }
+        if ((rc = add_seg(f, k, k + len - 1, type, 2)) != 0) {
+            return rc;
+        }
+        k += len;
+    }
+    return 0;
+}
+
+/* Pass 1: runs of candidates -> segments. */
+static int pass1(struct finder *f)
+{
+    size_t i = 0, j, k;
+    int rc;
+    while (i < f->n) {
+        if (!is_cand(f, i)) {
+            i++;
+            continue;
+        }
+        j = i;
+        for (;;) {
+            /* extend over adjacent candidates on the same line, stopping after a possessive */
+            while (j + 1 < f->n && !(f->t[j].flags & NF_TOKF_POSS) &&
+                   !(f->t[j + 1].flags & NF_TOKF_NEWLINE) && is_cand(f, j + 1)) {
+                j++;
+            }
+            if (f->t[j].flags & (NF_TOKF_POSS | NF_TOKF_CAPS_LINE)) {
+                break;
+            }
+            /* join over a connector after an organisation word (Bank of England), or over
+             * name particles inside a personal name (Nikolaus van der Pas) */
+            k = j + 1;
+            if ((gaz_tok(f, j) & NF_GAZ_ORGSUF) && tok_is(f, k, connectors)) {
+                k++;
+                if (k < f->n && (f->t[k].flags & NF_TOKF_LOWER) && f->t[k].b1 - f->t[k].b0 == 3 &&
+                    strncmp(f->text + f->t[k].b0, "the", 3) == 0) {
+                    k++;
+                }
+            } else if (!(gaz_tok(f, j) & NF_GAZ_ORGSUF) && tok_is(f, k, particles)) {
+                k++;
+                if (tok_is(f, k, particles)) {
+                    k++;
+                }
+            } else {
+                break;
+            }
+            if (k >= f->n || k - j > 3 || (f->t[k].flags & NF_TOKF_NEWLINE) || !is_cand(f, k)) {
+                break;
+            }
+            j = k;
+        }
+        if ((f->t[i].flags & NF_TOKF_CAPS_LINE) || j - i + 1 > MAX_RUN) {
+            rc = add_seg(f, i, j, NF_ENT_NONE, 1); /* expanded after pass 1 */
+        } else {
+            rc = do_run(f, i, j);
+        }
+        if (rc != 0) {
+            return rc;
+        }
+        i = j + 1;
+    }
+    return 0;
+}
+
+/* Record what the document says about words and pass-1 names. */
+static void learn(struct finder *f)
+{
+    size_t i, k;
+    char key[NF_GAZ_KEY_MAX + 1];
+    for (i = 0; i < f->n; i++) {
+        const struct nf_ent_tok *t = &f->t[i];
+        size_t n;
+        unsigned char *v;
+        if (t->kind != NF_TOK_WORD) {
+            continue;
+        }
+        n = nf_ent_tok_lower(f->text, t->b0, t->b1, key, sizeof(key));
+        if (n == 0 || !(v = docmap_slot(&f->doc, key_hash(key, n), 1))) {
+            continue;
+        }
+        if (t->flags & NF_TOKF_LOWER) {
+            *v |= DOC_LOWER;
+        } else if ((t->flags & NF_TOKF_CAP) &&
+                   !(t->flags & (NF_TOKF_SENT_START | NF_TOKF_CAPS_LINE))) {
+            *v |= DOC_MIDCAP;
+        }
+    }
+    for (i = 0; i < f->nsegs; i++) {
+        const struct seg *g = &f->segs[i];
+        uint64_t h;
+        unsigned char *v;
+        if (g->type == NF_ENT_NONE) {
+            continue;
+        }
+        if ((h = phrase_hash(f, g->s, g->e)) && (v = docmap_slot(&f->doc, h, 1)) &&
+            (*v >> DOC_TYPE_SHIFT) == 0) {
+            *v |= (unsigned char)(g->type << DOC_TYPE_SHIFT);
+        }
+        /* each word of a multi-word personal name stands for the person later on */
+        if (g->type == NF_ENT_PERSON && g->e > g->s) {
+            for (k = g->s; k <= g->e; k++) {
+                if ((h = phrase_hash(f, k, k)) && (v = docmap_slot(&f->doc, h, 1)) &&
+                    (*v >> DOC_TYPE_SHIFT) == 0 && !(gaz_tok(f, k) & NF_GAZ_STOP)) {
+                    *v |= (unsigned char)(NF_ENT_PERSON << DOC_TYPE_SHIFT);
+                }
+            }
+        }
+    }
+}
+
+/* Pass 2: type the deferred segments from the document, or drop them; expand headlines. */
+static int pass2(struct finder *f)
+{
+    size_t i, n0 = f->nsegs;
+    int rc;
+    for (i = 0; i < n0; i++) {
+        struct seg *g = &f->segs[i];
+        const struct nf_ent_tok *t = &f->t[g->s];
+        unsigned facts;
+        if (g->type != NF_ENT_NONE) {
+            continue;
+        }
+        if (g->headline == 1) {
+            /* add_seg may move f->segs: use indexes only */
+            if ((rc = do_headline_run(f, f->segs[i].s, f->segs[i].e)) != 0) {
+                return rc;
+            }
+            continue;
+        }
+        facts = docmap_get(&f->doc, phrase_hash(f, g->s, g->e));
+        if (facts >> DOC_TYPE_SHIFT) {
+            g->type = (int)(facts >> DOC_TYPE_SHIFT);
+            continue;
+        }
+        if ((t->flags & NF_TOKF_SENT_START) &&
+            ((facts & DOC_LOWER) || !(facts & DOC_MIDCAP))) {
+            continue; /* "Analysts suggest": a common word, not a name */
+        }
+        if (g->s > 0 && tok_is(f, g->s - 1, loc_preps)) {
+            g->type = NF_ENT_LOC;
+            continue;
+        }
+        g->type = NF_ENT_ORG;
+    }
+    return 0;
+}
+
+int nf_ent_names_find(const struct nf_ent_gaz *gaz, const char *text,
+                      const struct nf_ent_toks *toks, struct nf_ent_spans *out)
+{
+    struct finder f = {0};
+    size_t i;
+    int rc;
+
+    f.gaz = gaz;
+    f.text = text;
+    f.t = toks->v;
+    f.n = toks->n;
+    if ((rc = docmap_init(&f.doc, 2 * toks->n + 16)) != 0) {
+        goto done;
+    }
+    if ((rc = pass1(&f)) != 0) {
+        goto done;
+    }
+    learn(&f);
+    if ((rc = pass2(&f)) != 0) {
+        goto done;
+    }
+    for (i = 0; i < f.nsegs; i++) {
+        const struct seg *g = &f.segs[i];
+        if (g->type != NF_ENT_NONE &&
+            (rc = nf_ent_spans_push(out, f.t[g->s].b0, f.t[g->e].b1, g->type)) != 0) {
+            goto done;
+        }
+    }
+done:
+    docmap_free(&f.doc);
+    free(f.segs);
+    return rc;
+}
