@@ -46,6 +46,7 @@ int nf_buf_reserve(struct nf_buf *b, size_t extra)
     if (!p) {
         return NF_ERR_NOMEM;
     }
+    p[b->len] = '\0'; /* a first allocation must already be a valid (empty) string */
     b->data = p;
     b->cap = cap;
     return 0;
