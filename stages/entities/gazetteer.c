@@ -34,6 +34,7 @@ static const struct {
     {"org_suffixes.txt", NF_GAZ_ORGSUF}, {"orgs.txt", NF_GAZ_ORG},
     {"locations.txt", NF_GAZ_LOC}, {"demonyms.txt", NF_GAZ_DEMONYM},
     {"misc.txt", NF_GAZ_MISC}, {"stopwords.txt", NF_GAZ_STOP},
+    {"misc_suffixes.txt", NF_GAZ_MISCSUF}, {"loc_suffixes.txt", NF_GAZ_LOCSUF},
 };
 
 static struct gaz_slot *find_slot(const struct nf_ent_gaz *g, const char *key, size_t n)

@@ -15,6 +15,8 @@
 #define NF_GAZ_DEMONYM 0x20 /* demonyms.txt: Russian, Korean - MISC */
 #define NF_GAZ_MISC 0x40    /* misc.txt: events and other MISC names */
 #define NF_GAZ_STOP 0x80    /* stopwords.txt: never a name on their own */
+#define NF_GAZ_MISCSUF 0x100 /* misc_suffixes.txt: Open, Cup, Prize - end a MISC name */
+#define NF_GAZ_LOCSUF 0x200  /* loc_suffixes.txt: Street, Airport - end a LOC name */
 
 #define NF_GAZ_KEY_MAX 128 /* longest entry, bytes */
 

@@ -169,6 +169,22 @@ static int tok_is(const struct finder *f, size_t i, const char *const *list)
     return in_list(key, list);
 }
 
+static unsigned gaz_tok(const struct finder *f, size_t i);
+
+/* Does the word end in a clitic ('ve 'm 're 'll 'd 't)? */
+static int has_clitic(const char *text, const struct nf_ent_tok *t)
+{
+    static const char *const clitics[] = {"'ve", "'m", "'re", "'ll", "'d", "'t", NULL};
+    size_t i, n = t->b1 - t->b0, m;
+    for (i = 0; clitics[i]; i++) {
+        m = strlen(clitics[i]);
+        if (n > m && memcmp(text + t->b1 - m, clitics[i], m) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* A capitalised word that can be part of a name. */
 static int is_cand(const struct finder *f, size_t i)
 {
@@ -177,10 +193,21 @@ static int is_cand(const struct finder *f, size_t i)
     if (t->kind != NF_TOK_WORD || !(t->flags & NF_TOKF_CAP) || (t->flags & NF_TOKF_DIGIT)) {
         return 0;
     }
+    /* a lone capital without a period ("N / A") is not a name */
+    if (t->b1 - t->b0 == 1) {
+        return 0;
+    }
+    if (has_clitic(f->text, t)) {
+        return 0; /* I've, I'm, We'll */
+    }
     bits = gaz_phrase(f, i, i);
-    /* "WHO"/"US" in running text are acronyms, not the stopwords "who"/"us" */
+    /* "WHO"/"US" in running text are acronyms, not the stopwords "who"/"us"; "Peter Such":
+     * a capitalised stopword right after a first name is a surname */
     if ((bits & NF_GAZ_STOP) &&
-        !((t->flags & NF_TOKF_ALLCAPS) && !(t->flags & NF_TOKF_CAPS_LINE))) {
+        !((t->flags & NF_TOKF_ALLCAPS) && !(t->flags & NF_TOKF_CAPS_LINE)) &&
+        !(i > 0 && !(t->flags & (NF_TOKF_SENT_START | NF_TOKF_NEWLINE | NF_TOKF_CAPS_LINE)) &&
+          f->t[i - 1].kind == NF_TOK_WORD && (f->t[i - 1].flags & NF_TOKF_CAP) &&
+          (gaz_tok(f, i - 1) & NF_GAZ_FIRST))) {
         return 0;
     }
     return 1;
@@ -212,6 +239,19 @@ static int add_seg(struct finder *f, size_t s, size_t e, int type, int headline)
 
 /* ---- typing ---- */
 
+/* Word-list bits of token i, adding DEMONYM for plurals of demonyms (Serbs, Moslems). */
+static unsigned gaz_tok_plural(const struct finder *f, size_t i)
+{
+    char key[NF_GAZ_KEY_MAX + 1];
+    size_t n = nf_ent_tok_lower(f->text, f->t[i].b0, f->t[i].b1, key, sizeof(key));
+    unsigned bits = n ? nf_ent_gaz_get(f->gaz, key, n) : 0;
+    if (!bits && n > 3 && key[n - 1] == 's' &&
+        (nf_ent_gaz_get(f->gaz, key, n - 1) & NF_GAZ_DEMONYM)) {
+        bits = NF_GAZ_DEMONYM;
+    }
+    return bits;
+}
+
 static int type_from_bits(unsigned bits)
 {
     if (bits & NF_GAZ_ORG) {
@@ -242,8 +282,22 @@ static int classify(const struct finder *f, size_t s, size_t e, int after_title)
             return NF_ENT_ORG; /* Asan Institute for Policy Studies */
         }
     }
+    for (k = s; k < e; k++) {
+        if (f->t[k + 1].kind == NF_TOK_PUNCT && f->text[f->t[k + 1].b0] == '&') {
+            return NF_ENT_ORG; /* Douglas & Lomason */
+        }
+    }
+    if (n == 1) {
+        bits = gaz_tok_plural(f, s);
+    }
     if ((type = type_from_bits(bits)) != NF_ENT_NONE) {
         return type;
+    }
+    if (n >= 2 && (last & NF_GAZ_MISCSUF)) {
+        return NF_ENT_MISC; /* U.S. Open, World Series */
+    }
+    if (n >= 2 && (last & NF_GAZ_LOCSUF)) {
+        return NF_ENT_LOC; /* Wall Street */
     }
     if (n == 1 && (bits & NF_GAZ_FIRST)) {
         return NF_ENT_PERSON;
@@ -260,6 +314,11 @@ static int classify(const struct finder *f, size_t s, size_t e, int after_title)
     }
     if (n >= 2 && (first & NF_GAZ_DEMONYM)) {
         return NF_ENT_MISC; /* Korean War */
+    }
+    for (k = s; n >= 2 && k <= e; k++) {
+        if ((gaz_tok(f, k) & NF_GAZ_LOC) || (k < e && (gaz_phrase(f, k, k + 1) & NF_GAZ_LOC))) {
+            return NF_ENT_ORG; /* a place in a longer name: Air France, New York Yankees */
+        }
     }
     if (e + 1 < f->n && tok_is(f, e + 1, loc_nouns)) {
         return NF_ENT_LOC; /* the Kursk region */
@@ -316,13 +375,16 @@ static int do_run(struct finder *f, size_t s, size_t e)
 /* Type of phrase s..e from the word lists, then from what the document taught (pass 1). */
 static int known_type(struct finder *f, size_t s, size_t e)
 {
-    int type = type_from_bits(gaz_phrase(f, s, e));
+    int type = type_from_bits(e == s ? gaz_tok_plural(f, s) : gaz_phrase(f, s, e));
     unsigned facts;
     if (type != NF_ENT_NONE) {
         return type;
     }
     if (e > s && (gaz_tok(f, e) & NF_GAZ_ORGSUF)) {
         return NF_ENT_ORG;
+    }
+    if (e > s && (gaz_tok(f, e) & NF_GAZ_MISCSUF)) {
+        return NF_ENT_MISC;
     }
     facts = docmap_get(&f->doc, phrase_hash(f, s, e));
     if (facts >> DOC_TYPE_SHIFT) {
@@ -349,6 +411,13 @@ static int do_headline_run(struct finder *f, size_t s, size_t e)
         if (len == 0) {
             k++;
             continue;
+        }
+        /* a first name takes the unknown words after it: "2. Michael Johnson (U.S.)" */
+        if (len == 1 && type == NF_ENT_PERSON && (gaz_tok(f, k) & NF_GAZ_FIRST)) {
+            while (len < 3 && k + len <= e && known_type(f, k + len, k + len) == NF_ENT_NONE &&
+                   !(gaz_tok(f, k + len) & (NF_GAZ_TITLE | NF_GAZ_STOP))) {
+                len++;
+            }
         }
         if ((rc = add_seg(f, k, k + len - 1, type, 2)) != 0) {
             return rc;
@@ -381,7 +450,10 @@ static int pass1(struct finder *f)
             /* join over a connector after an organisation word (Bank of England), or over
              * name particles inside a personal name (Nikolaus van der Pas) */
             k = j + 1;
-            if ((gaz_tok(f, j) & NF_GAZ_ORGSUF) && tok_is(f, k, connectors)) {
+            if (k + 1 < f->n && f->t[k].kind == NF_TOK_PUNCT && f->text[f->t[k].b0] == '&' &&
+                f->t[k].b1 - f->t[k].b0 == 1) {
+                k++; /* Douglas & Lomason, AT & T */
+            } else if ((gaz_tok(f, j) & NF_GAZ_ORGSUF) && tok_is(f, k, connectors)) {
                 k++;
                 if (k < f->n && (f->t[k].flags & NF_TOKF_LOWER) && f->t[k].b1 - f->t[k].b0 == 3 &&
                     strncmp(f->text + f->t[k].b0, "the", 3) == 0) {

@@ -276,7 +276,7 @@ static void mark_caps_lines(const char *s, struct nf_ent_toks *t)
             continue;
         }
         /* tokens line0 .. i-1 form one line: a headline if mostly in capitals, or in Title
-         * Case (3+ capitalised words, every lower-case word a function word) */
+         * Case (4+ capitalised words, every lower-case word a function word) */
         size_t words = 0, allcaps = 0, cap = 0, longlower = 0;
         for (k = line0; k < i; k++) {
             unsigned f = t->v[k].flags;
@@ -288,7 +288,7 @@ static void mark_caps_lines(const char *s, struct nf_ent_toks *t)
             }
         }
         if ((allcaps > 0 && allcaps * 10 >= words * 6) ||
-            (cap >= 3 && longlower == 0 && cap * 10 >= words * 6)) {
+            (cap >= 4 && longlower == 0 && cap * 10 >= words * 6)) {
             for (k = line0; k < i; k++) {
                 t->v[k].flags |= NF_TOKF_CAPS_LINE;
             }

@@ -333,6 +333,22 @@ static void test_entities_org_suffix_and_connector(void **state)
     json_decref(rec);
 }
 
+static void test_entities_name_suffixes_plurals_and_clitics(void **state)
+{
+    json_t *rec = run(*state, "Shares of Douglas & Lomason rose on Wall Street while Serbs "
+                              "watched the U.S. Open and Air France flew in. I've said Peter Such "
+                              "played, N / A.");
+    assert_entity(rec, "Douglas & Lomason", "ORG");
+    assert_entity(rec, "Wall Street", "LOC");
+    assert_entity(rec, "Serbs", "MISC");
+    assert_entity(rec, "U.S. Open", "MISC");
+    assert_entity(rec, "Air France", "ORG");
+    assert_entity(rec, "Peter Such", "PERSON");
+    assert_no_entity(rec, "I've");
+    assert_no_entity(rec, "N");
+    json_decref(rec);
+}
+
 static void test_entities_sentence_initial_common_word_dropped(void **state)
 {
     json_t *rec = run(*state, "Analysts said Gromov would win. Experts agree. Gromov denied it.");
@@ -556,6 +572,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_entities_title_splits_person_from_demonym, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_entities_org_suffix_and_connector, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_entities_name_suffixes_plurals_and_clitics, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_entities_sentence_initial_common_word_dropped, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_entities_headline_uses_word_lists_only, setup,
