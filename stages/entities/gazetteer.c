@@ -29,12 +29,16 @@ struct nf_ent_gaz {
 static const struct {
     const char *file;
     unsigned bits;
+    int optional;
 } gaz_files[] = {
-    {"first_names.txt", NF_GAZ_FIRST}, {"titles.txt", NF_GAZ_TITLE},
-    {"org_suffixes.txt", NF_GAZ_ORGSUF}, {"orgs.txt", NF_GAZ_ORG},
-    {"locations.txt", NF_GAZ_LOC}, {"demonyms.txt", NF_GAZ_DEMONYM},
-    {"misc.txt", NF_GAZ_MISC}, {"stopwords.txt", NF_GAZ_STOP},
-    {"misc_suffixes.txt", NF_GAZ_MISCSUF}, {"loc_suffixes.txt", NF_GAZ_LOCSUF},
+    {"first_names.txt", NF_GAZ_FIRST, 0}, {"titles.txt", NF_GAZ_TITLE, 0},
+    {"org_suffixes.txt", NF_GAZ_ORGSUF, 0}, {"orgs.txt", NF_GAZ_ORG, 0},
+    {"locations.txt", NF_GAZ_LOC, 0}, {"demonyms.txt", NF_GAZ_DEMONYM, 0},
+    {"misc.txt", NF_GAZ_MISC, 0}, {"stopwords.txt", NF_GAZ_STOP, 0},
+    {"misc_suffixes.txt", NF_GAZ_MISCSUF, 0}, {"loc_suffixes.txt", NF_GAZ_LOCSUF, 0},
+    {"known_per.txt", NF_GAZ_KNOWN_PER, 1}, {"known_org.txt", NF_GAZ_KNOWN_ORG, 1},
+    {"known_loc.txt", NF_GAZ_KNOWN_LOC, 1}, {"known_misc.txt", NF_GAZ_KNOWN_MISC, 1},
+    {"common_words.txt", NF_GAZ_COMMON, 1},
 };
 
 static struct gaz_slot *find_slot(const struct nf_ent_gaz *g, const char *key, size_t n)
@@ -120,7 +124,7 @@ static size_t normalise(const char *line, char *key)
 }
 
 static int load_file(struct nf_ent_gaz *g, const char *dir, const char *file, unsigned bits,
-                     char *errstr, size_t errstr_size)
+                     int optional, char *errstr, size_t errstr_size)
 {
     char path[4096], line[1024], key[NF_GAZ_KEY_MAX + 1];
     FILE *fp = NULL;
@@ -132,6 +136,9 @@ static int load_file(struct nf_ent_gaz *g, const char *dir, const char *file, un
         goto done;
     }
     fp = fopen(path, "r");
+    if (!fp && optional && errno == ENOENT) {
+        goto done;
+    }
     if (!fp) {
         rc = nf_seterr(errstr, errstr_size, NF_ERR_IO, "%s: %s", path, strerror(errno));
         goto done;
@@ -179,7 +186,8 @@ int nf_ent_gaz_load(const char *dir, struct nf_ent_gaz **out, char *errstr, size
         goto done;
     }
     for (i = 0; i < sizeof(gaz_files) / sizeof(gaz_files[0]); i++) {
-        if ((rc = load_file(g, dir, gaz_files[i].file, gaz_files[i].bits, errstr, errstr_size))) {
+        if ((rc = load_file(g, dir, gaz_files[i].file, gaz_files[i].bits, gaz_files[i].optional,
+                            errstr, errstr_size)) != 0) {
             goto done;
         }
     }

@@ -201,6 +201,10 @@ static int is_cand(const struct finder *f, size_t i)
         return 0; /* I've, I'm, We'll */
     }
     bits = gaz_phrase(f, i, i);
+    if ((bits & NF_GAZ_COMMON) && (t->flags & NF_TOKF_SENT_START) &&
+        !(t->flags & NF_TOKF_ALLCAPS)) {
+        return 0; /* "Shares rose": lower case except at a sentence start */
+    }
     /* "WHO"/"US" in running text are acronyms, not the stopwords "who"/"us"; "Peter Such":
      * a capitalised stopword right after a first name is a surname */
     if ((bits & NF_GAZ_STOP) &&
@@ -261,6 +265,19 @@ static int type_from_bits(unsigned bits)
         return NF_ENT_LOC;
     }
     if (bits & (NF_GAZ_DEMONYM | NF_GAZ_MISC)) {
+        return NF_ENT_MISC;
+    }
+    /* names learnt from annotated text come after the hand-written lists */
+    if (bits & NF_GAZ_KNOWN_PER) {
+        return NF_ENT_PERSON;
+    }
+    if (bits & NF_GAZ_KNOWN_ORG) {
+        return NF_ENT_ORG;
+    }
+    if (bits & NF_GAZ_KNOWN_LOC) {
+        return NF_ENT_LOC;
+    }
+    if (bits & NF_GAZ_KNOWN_MISC) {
         return NF_ENT_MISC;
     }
     return NF_ENT_NONE;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <jansson.h>
@@ -526,6 +527,55 @@ static void test_entities_init_fails_without_word_lists(void **state)
     nf_conf_destroy(conf);
 }
 
+/* The generated known_*.txt / common_words.txt lists are optional; the hand-written ones are not. */
+static void test_entities_generated_lists_are_optional(void **state)
+{
+    static const char *const required[] = {"first_names.txt", "titles.txt", "org_suffixes.txt",
+                                           "orgs.txt", "locations.txt", "demonyms.txt",
+                                           "misc.txt", "stopwords.txt", "misc_suffixes.txt",
+                                           "loc_suffixes.txt", NULL};
+    struct nf_conf *conf = make_conf();
+    char dir[] = "/tmp/nf_ent_gazXXXXXX", path[512], err[256] = "";
+    void *st = NULL;
+    size_t i;
+    FILE *fp;
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    for (i = 0; required[i]; i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, required[i]);
+        fp = fopen(path, "w");
+        assert_non_null(fp);
+        fputs("# empty list\nparis\n", fp);
+        fclose(fp);
+    }
+    assert_int_equal(nf_conf_set(conf, "entities.gazetteer_dir", dir, "test", err, sizeof(err)), 0);
+    assert_int_equal(nf_stage_entities.init(conf, &st, err, sizeof(err)), 0);
+    nf_stage_entities.destroy(st);
+    st = NULL;
+    snprintf(path, sizeof(path), "%s/%s", dir, "titles.txt");
+    assert_int_equal(remove(path), 0);
+    assert_int_equal(nf_stage_entities.init(conf, &st, err, sizeof(err)), NF_ERR_IO);
+    assert_non_null(strstr(err, "titles.txt"));
+    for (i = 0; required[i]; i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, required[i]);
+        remove(path);
+    }
+    assert_int_equal(rmdir(dir), 0);
+    nf_conf_destroy(conf);
+}
+
+static void test_entities_common_sentence_start_word_is_not_a_name(void **state)
+{
+    /* without common_words.txt "Officials Tom Brown" would be one name */
+    json_t *rec = run(*state, "Shares in Acme Corp. fell. Officials Tom Brown and Jo Lee "
+                              "agreed.");
+    assert_no_entity(rec, "Shares");
+    assert_entity(rec, "Acme Corp.", "ORG");
+    assert_entity(rec, "Tom Brown", "PERSON");
+    assert_no_entity(rec, "Officials Tom Brown");
+    json_decref(rec);
+}
+
 static void test_entities_large_capitalised_input_is_bounded(void **state)
 {
     static const char *const words[] = {"Alpha", "Kim", "Bravo", "Moscow", "Charlie", "Delta",
@@ -586,6 +636,9 @@ int main(void)
                                         teardown),
         cmocka_unit_test(test_entities_rejects_text_over_limit),
         cmocka_unit_test(test_entities_init_fails_without_word_lists),
+        cmocka_unit_test(test_entities_generated_lists_are_optional),
+        cmocka_unit_test_setup_teardown(test_entities_common_sentence_start_word_is_not_a_name,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_entities_large_capitalised_input_is_bounded, setup,
                                         teardown),
     };
