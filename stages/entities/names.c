@@ -291,12 +291,18 @@ static int classify(const struct finder *f, size_t s, size_t e, int after_title)
     int type;
     char w[32];
 
+    if (n >= 2 && (type = type_from_bits(bits)) != NF_ENT_NONE) {
+        return type; /* West Bank is a place, though it ends in "Bank" */
+    }
     if (n >= 2 && (last & NF_GAZ_ORGSUF)) {
         return NF_ENT_ORG;
     }
     for (k = s; k + 1 < e; k++) {
         if ((gaz_tok(f, k) & NF_GAZ_ORGSUF) && tok_is(f, k + 1, connectors)) {
             return NF_ENT_ORG; /* Asan Institute for Policy Studies */
+        }
+        if ((gaz_tok(f, k) & NF_GAZ_MISCSUF) && tok_is(f, k + 1, connectors)) {
+            return NF_ENT_MISC; /* World Series of Golf */
         }
     }
     for (k = s; k < e; k++) {
@@ -470,7 +476,8 @@ static int pass1(struct finder *f)
             if (k + 1 < f->n && f->t[k].kind == NF_TOK_PUNCT && f->text[f->t[k].b0] == '&' &&
                 f->t[k].b1 - f->t[k].b0 == 1) {
                 k++; /* Douglas & Lomason, AT & T */
-            } else if ((gaz_tok(f, j) & NF_GAZ_ORGSUF) && tok_is(f, k, connectors)) {
+            } else if ((gaz_tok(f, j) & (NF_GAZ_ORGSUF | NF_GAZ_MISCSUF)) &&
+                       tok_is(f, k, connectors)) {
                 k++;
                 if (k < f->n && (f->t[k].flags & NF_TOKF_LOWER) && f->t[k].b1 - f->t[k].b0 == 3 &&
                     strncmp(f->text + f->t[k].b0, "the", 3) == 0) {
@@ -585,6 +592,35 @@ static int pass2(struct finder *f)
     return 0;
 }
 
+/* A number token that reads as a date or year: 1996-08-30, 1996. */
+static int is_date_number(const struct finder *f, size_t i)
+{
+    const char *p = f->text + f->t[i].b0;
+    size_t n = f->t[i].b1 - f->t[i].b0;
+    if (n == 4 && (p[0] == '1' || p[0] == '2')) {
+        return 1;
+    }
+    return n >= 8 && memchr(p, '-', n) != NULL;
+}
+
+/* Sports tables and results: a place directly followed by a score or a standing ("Atlanta 4
+ * Chicago 3", "NEW YORK 74 58 .561") is the team, an organisation; a dateline
+ * ("LONDON 1996-08-30") or "in Moscow 30 people" stays a place. */
+static void retype_teams(struct finder *f)
+{
+    size_t i;
+    for (i = 0; i < f->nsegs; i++) {
+        struct seg *g = &f->segs[i];
+        size_t nx = g->e + 1;
+        if (g->type != NF_ENT_LOC || nx >= f->n || f->t[nx].kind != NF_TOK_NUM ||
+            (f->t[nx].flags & NF_TOKF_NEWLINE) || is_date_number(f, nx) ||
+            (g->s > 0 && tok_is(f, g->s - 1, loc_preps))) {
+            continue;
+        }
+        g->type = NF_ENT_ORG;
+    }
+}
+
 int nf_ent_names_find(const struct nf_ent_gaz *gaz, const char *text,
                       const struct nf_ent_toks *toks, struct nf_ent_spans *out)
 {
@@ -606,6 +642,7 @@ int nf_ent_names_find(const struct nf_ent_gaz *gaz, const char *text,
     if ((rc = pass2(&f)) != 0) {
         goto done;
     }
+    retype_teams(&f);
     for (i = 0; i < f.nsegs; i++) {
         const struct seg *g = &f.segs[i];
         if (g->type != NF_ENT_NONE &&

@@ -350,6 +350,18 @@ static void test_entities_name_suffixes_plurals_and_clitics(void **state)
     json_decref(rec);
 }
 
+static void test_entities_place_before_score_is_a_team(void **state)
+{
+    json_t *rec = run(*state, "BASEBALL - RESULTS\nBOSTON 1996-08-30\nAtlanta 4 Chicago 3\n"
+                              "Settlers on the West Bank said 30 people in Moscow 30 times.");
+    assert_entity(rec, "BOSTON", "LOC");
+    assert_entity(rec, "Atlanta", "ORG");
+    assert_entity(rec, "Chicago", "ORG");
+    assert_entity(rec, "West Bank", "LOC");
+    assert_entity(rec, "Moscow", "LOC");
+    json_decref(rec);
+}
+
 static void test_entities_sentence_initial_common_word_dropped(void **state)
 {
     json_t *rec = run(*state, "Analysts said Gromov would win. Experts agree. Gromov denied it.");
@@ -623,6 +635,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_entities_org_suffix_and_connector, setup, teardown),
         cmocka_unit_test_setup_teardown(test_entities_name_suffixes_plurals_and_clitics, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_entities_place_before_score_is_a_team, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_entities_sentence_initial_common_word_dropped, setup,
                                         teardown),
