@@ -54,7 +54,11 @@ static const char *const loc_preps[] = {"in", "at", "from", "near", "outside", "
                                         "toward", "towards", "throughout", "inside", NULL};
 static const char *const loc_nouns[] = {"region", "province", "city", "state", "county",
                                         "district", "river", "valley", "island", "islands",
-                                        "peninsula", "oblast", "border", "coast", "area", NULL};
+                                        "peninsula", "oblast", "border", "coast", "area",
+                                        "stadium", "airport", "town", "village", "port",
+                                        "capital", NULL};
+static const char *const person_verbs[] = {"said", "says", "told", "added", "wrote", "explained",
+                                           "insisted", "admitted", "recalled", "who", NULL};
 static const char *const directions[] = {"north", "south", "east", "west", "northern",
                                          "southern", "eastern", "western", "central", "upper",
                                          "lower", "greater", NULL};
@@ -185,6 +189,17 @@ static int has_clitic(const char *text, const struct nf_ent_tok *t)
     return 0;
 }
 
+/* Like tok_is, but the word may be capitalised ("In Moscow, ...") */
+static int tok_is_any(const struct finder *f, size_t i, const char *const *list)
+{
+    char key[32];
+    if (i >= f->n || f->t[i].kind != NF_TOK_WORD ||
+        nf_ent_tok_lower(f->text, f->t[i].b0, f->t[i].b1, key, sizeof(key)) == 0) {
+        return 0;
+    }
+    return in_list(key, list);
+}
+
 /* A capitalised word that can be part of a name. */
 static int is_cand(const struct finder *f, size_t i)
 {
@@ -283,6 +298,73 @@ static int type_from_bits(unsigned bits)
     return NF_ENT_NONE;
 }
 
+/* Does token i end in a lower-case hyphenated part ("Moscow-backed")? */
+static int ends_in_lower_part(const struct finder *f, size_t i)
+{
+    const char *p = f->text + f->t[i].b0;
+    size_t n = f->t[i].b1 - f->t[i].b0, k;
+    if (!(f->t[i].flags & NF_TOKF_HYPHEN)) {
+        return 0;
+    }
+    for (k = n; k > 1; k--) {
+        if (p[k - 1] == '-') {
+            /* a participle or -style adjective, not a Korean given name (Kim Jong-un) */
+            size_t m = n - k;
+            const char *q = p + k;
+            if (m < 3 || q[0] < 'a' || q[0] > 'z') {
+                return 0;
+            }
+            return (q[m - 2] == 'e' && q[m - 1] == 'd') || (m == 4 && memcmp(q, "born", 4) == 0) ||
+                   (m == 5 && memcmp(q, "style", 5) == 0) ||
+                   (m == 8 && memcmp(q, "speaking", 8) == 0);
+        }
+    }
+    return 0;
+}
+
+/* A number token that reads as a date or year: 1996-08-30, 1996. */
+static int is_date_number(const struct finder *f, size_t i)
+{
+    const char *p = f->text + f->t[i].b0;
+    size_t n = f->t[i].b1 - f->t[i].b0;
+    if (f->t[i].kind != NF_TOK_NUM) {
+        return 0;
+    }
+    if (n == 4 && (p[0] == '1' || p[0] == '2')) {
+        return 1;
+    }
+    return n >= 8 && memchr(p, '-', n) != NULL;
+}
+
+/* A dateline: the place at the start of a line, before a date ("LONDON 1996-08-30",
+ * "NABLUS, West Bank 1996-08-30"). */
+static int is_dateline_place(const struct finder *f, size_t s, size_t e)
+{
+    size_t k = e + 1, words = 0;
+    if (!(f->t[s].flags & NF_TOKF_NEWLINE) && !(s > 0 && f->text[f->t[s - 1].b0] == ',')) {
+        return 0;
+    }
+    if (k < f->n && f->t[k].kind == NF_TOK_PUNCT && f->text[f->t[k].b0] == ',') {
+        for (k++; k < f->n && words < 4 && f->t[k].kind == NF_TOK_WORD &&
+                  (f->t[k].flags & NF_TOKF_CAP) && !(f->t[k].flags & NF_TOKF_NEWLINE);
+             k++) {
+            words++;
+        }
+        if (words == 0) {
+            return 0;
+        }
+    }
+    return k < f->n && !(f->t[k].flags & NF_TOKF_NEWLINE) && is_date_number(f, k) &&
+           (k + 1 >= f->n || (f->t[k + 1].flags & NF_TOKF_NEWLINE));
+}
+
+/* "the town of X", "the city of X" */
+static int after_place_of(const struct finder *f, size_t s)
+{
+    return s >= 2 && tok_is(f, s - 1, (const char *const[]){"of", NULL}) &&
+           tok_is(f, s - 2, loc_nouns);
+}
+
 /* Type of segment s..e from the word lists and its context; NF_ENT_NONE defers it. */
 static int classify(const struct finder *f, size_t s, size_t e, int after_title)
 {
@@ -291,6 +373,12 @@ static int classify(const struct finder *f, size_t s, size_t e, int after_title)
     int type;
     char w[32];
 
+    if (ends_in_lower_part(f, e)) {
+        return NF_ENT_MISC; /* Moscow-backed, New York-based */
+    }
+    if (n <= 4 && is_dateline_place(f, s, e)) {
+        return NF_ENT_LOC;
+    }
     if (n >= 2 && (type = type_from_bits(bits)) != NF_ENT_NONE) {
         return type; /* West Bank is a place, though it ends in "Bank" */
     }
@@ -343,8 +431,8 @@ static int classify(const struct finder *f, size_t s, size_t e, int after_title)
             return NF_ENT_ORG; /* a place in a longer name: Air France, New York Yankees */
         }
     }
-    if (e + 1 < f->n && tok_is(f, e + 1, loc_nouns)) {
-        return NF_ENT_LOC; /* the Kursk region */
+    if ((e + 1 < f->n && tok_is(f, e + 1, loc_nouns)) || after_place_of(f, s)) {
+        return NF_ENT_LOC; /* the Kursk region, the town of Tacambaro */
     }
     if (n == 1 && (f->t[s].flags & NF_TOKF_ALLCAPS) && f->t[s].b1 - f->t[s].b0 <= 6) {
         return NF_ENT_ORG; /* acronym in running text: HUR, NATO */
@@ -568,6 +656,10 @@ static int pass2(struct finder *f)
             continue;
         }
         if (g->headline == 1) {
+            if (g->e - g->s < 4 && is_dateline_place(f, g->s, g->e)) {
+                g->type = NF_ENT_LOC;
+                continue;
+            }
             /* add_seg may move f->segs: use indexes only */
             if ((rc = do_headline_run(f, f->segs[i].s, f->segs[i].e)) != 0) {
                 return rc;
@@ -583,24 +675,18 @@ static int pass2(struct finder *f)
             ((facts & DOC_LOWER) || !(facts & DOC_MIDCAP))) {
             continue; /* "Analysts suggest": a common word, not a name */
         }
-        if (g->s > 0 && tok_is(f, g->s - 1, loc_preps)) {
+        if (g->s > 0 && tok_is_any(f, g->s - 1, loc_preps)) {
             g->type = NF_ENT_LOC;
+            continue;
+        }
+        if ((g->e + 1 < f->n && tok_is(f, g->e + 1, person_verbs)) ||
+            (g->s > 0 && tok_is(f, g->s - 1, (const char *const[]){"said", NULL}))) {
+            g->type = NF_ENT_PERSON; /* "Duran told Reuters", "said Duran" */
             continue;
         }
         g->type = NF_ENT_ORG;
     }
     return 0;
-}
-
-/* A number token that reads as a date or year: 1996-08-30, 1996. */
-static int is_date_number(const struct finder *f, size_t i)
-{
-    const char *p = f->text + f->t[i].b0;
-    size_t n = f->t[i].b1 - f->t[i].b0;
-    if (n == 4 && (p[0] == '1' || p[0] == '2')) {
-        return 1;
-    }
-    return n >= 8 && memchr(p, '-', n) != NULL;
 }
 
 /* Sports tables and results: a place directly followed by a score or a standing ("Atlanta 4

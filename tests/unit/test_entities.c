@@ -362,6 +362,21 @@ static void test_entities_place_before_score_is_a_team(void **state)
     json_decref(rec);
 }
 
+static void test_entities_context_cues(void **state)
+{
+    json_t *rec = run(*state, "TAVILDARA, Tajikistan 1996-08-30\n"
+                              "Police in the town of Zolbat met the Moscow-backed leader and "
+                              "Kim Jong-un. Later Gorvath told reporters the Vexa region was calm.");
+    assert_entity(rec, "TAVILDARA", "LOC");
+    assert_entity(rec, "Tajikistan", "LOC");
+    assert_entity(rec, "Zolbat", "LOC");
+    assert_entity(rec, "Moscow-backed", "MISC");
+    assert_entity(rec, "Kim Jong-un", "PERSON");
+    assert_entity(rec, "Gorvath", "PERSON");
+    assert_entity(rec, "Vexa", "LOC");
+    json_decref(rec);
+}
+
 static void test_entities_sentence_initial_common_word_dropped(void **state)
 {
     json_t *rec = run(*state, "Analysts said Gromov would win. Experts agree. Gromov denied it.");
@@ -638,6 +653,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_entities_place_before_score_is_a_team, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_entities_context_cues, setup, teardown),
         cmocka_unit_test_setup_teardown(test_entities_sentence_initial_common_word_dropped, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_entities_headline_uses_word_lists_only, setup,
