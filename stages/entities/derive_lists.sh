@@ -1,10 +1,11 @@
 #!/bin/sh
-# derive_lists.sh - builds the entities stage's corpus-derived word lists (config/entities/known_*.txt
-# and common_words.txt) from a CoNLL-style training JSONL ({"text", "entities": [{"text","type"}]}).
+# derive_lists.sh - builds the entities stage's corpus-derived word lists (config/entities/known_*.txt,
+# given_names.txt and common_words.txt) from a CoNLL-style training JSONL ({"text", "entities": [{"text","type"}]}).
 # Reproducible: same input, same output (LC_ALL=C sort). Needs jq, awk, sort.
 #
 #   stages/entities/derive_lists.sh ../shared/data/ner-train.jsonl config/entities
 #
+# given_names.txt: first words of multi-word PER names (seen MIN_COUNT times, never another type).
 # known_{per,org,loc,misc}.txt: entity strings seen at least MIN_COUNT times whose most frequent
 #   type covers at least MIN_SHARE of their occurrences (lower-cased).
 # common_words.txt: words that occur capitalised mostly at the start of a sentence and in lower
@@ -33,6 +34,14 @@ awk -F '\t' -v minc="$MIN_COUNT" -v share="$MIN_SHARE" -v out="$tmp" '
             }
         }
     }' "$tmp/ents"
+
+# first words of multi-word personal names (given names), seen at least MIN_COUNT times and
+# never as a whole entity of another type
+awk -F '\t' -v minc="$MIN_COUNT" '
+    $2 == "PER" && index($1, " ") { split($1, part, " "); if (part[1] ~ /^[a-z][a-z-]+$/) first[part[1]]++ }
+    index($1, " ") == 0 && $2 != "PER" { other[$1]++ }
+    END { for (w in first) if (first[w] >= minc && !(w in other)) print w }' "$tmp/ents" |
+    sort > "$tmp/given"
 
 # words inside entities (never "common")
 cut -f1 "$tmp/ents" | tr ' ' '\n' | sort -u > "$tmp/entwords"
@@ -67,7 +76,11 @@ for t in per org loc misc; do
     } > "$OUT/known_$t.txt"
 done
 {
+    header given_names.txt "first words of multi-word personal names in the training data"
+    cat "$tmp/given"
+} > "$OUT/given_names.txt"
+{
     header common_words.txt "words that are lower case unless they start a sentence"
     cat "$tmp/common"
 } > "$OUT/common_words.txt"
-wc -l "$OUT"/known_*.txt "$OUT/common_words.txt" >&2
+wc -l "$OUT"/known_*.txt "$OUT/common_words.txt" "$OUT/given_names.txt" >&2

@@ -38,7 +38,7 @@ static const struct {
     {"misc_suffixes.txt", NF_GAZ_MISCSUF, 0}, {"loc_suffixes.txt", NF_GAZ_LOCSUF, 0},
     {"known_per.txt", NF_GAZ_KNOWN_PER, 1}, {"known_org.txt", NF_GAZ_KNOWN_ORG, 1},
     {"known_loc.txt", NF_GAZ_KNOWN_LOC, 1}, {"known_misc.txt", NF_GAZ_KNOWN_MISC, 1},
-    {"common_words.txt", NF_GAZ_COMMON, 1},
+    {"common_words.txt", NF_GAZ_COMMON, 1}, {"given_names.txt", NF_GAZ_FIRST, 1},
 };
 
 static struct gaz_slot *find_slot(const struct nf_ent_gaz *g, const char *key, size_t n)
