@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -17,6 +18,7 @@
 
 #include "../../stages/entities/tokenize.h"
 #include "newsflow/conf.h"
+#include "newsflow/record.h"
 #include "newsflow/err.h"
 #include "newsflow/stage.h"
 #include "newsflow/util.h"
@@ -461,6 +463,62 @@ static void test_entities_seed_article(void **state)
     free(text);
 }
 
+struct thread_job {
+    const void *state;
+    const char *text;
+    const char *want; /* encoded reference output */
+    int mismatches;
+};
+
+static void *thread_main(void *arg)
+{
+    struct thread_job *job = arg;
+    char err[256];
+    int i;
+    for (i = 0; i < 5; i++) {
+        json_t *rec = json_pack("{s:s,s:s}", "id", "t1", "text", job->text);
+        size_t n;
+        char *got;
+        if (!rec || nf_stage_entities.transform(job->state, rec, err, sizeof(err)) != 0) {
+            job->mismatches++;
+            json_decref(rec);
+            continue;
+        }
+        got = nf_record_encode(rec, &n);
+        if (!got || strcmp(got, job->want) != 0) {
+            job->mismatches++;
+        }
+        free(got);
+        json_decref(rec);
+    }
+    return NULL;
+}
+
+/* The state is shared read-only: concurrent transforms give the single-threaded result. */
+static void test_entities_transform_is_thread_safe(void **state)
+{
+    struct fx *fx = *state;
+    char *text = read_file(NF_SOURCE_DIR "/tests/fixtures/seed-article.txt");
+    json_t *rec = run(fx, text);
+    size_t n;
+    char *want = nf_record_encode(rec, &n);
+    struct thread_job jobs[4];
+    pthread_t th[4];
+    int i;
+    assert_non_null(want);
+    for (i = 0; i < 4; i++) {
+        jobs[i] = (struct thread_job){fx->state, text, want, 0};
+        assert_int_equal(pthread_create(&th[i], NULL, thread_main, &jobs[i]), 0);
+    }
+    for (i = 0; i < 4; i++) {
+        assert_int_equal(pthread_join(th[i], NULL), 0);
+        assert_int_equal(jobs[i].mismatches, 0);
+    }
+    free(want);
+    json_decref(rec);
+    free(text);
+}
+
 static void test_entities_canonical_sorted_by_salience(void **state)
 {
     json_t *rec = json_pack("{s:s,s:s,s:s}", "id", "t2", "title", "Oslo talks end",
@@ -659,6 +717,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_entities_headline_uses_word_lists_only, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_entities_seed_article, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_entities_transform_is_thread_safe, setup, teardown),
         cmocka_unit_test_setup_teardown(test_entities_canonical_sorted_by_salience, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_entities_empty_text, setup, teardown),
