@@ -358,6 +358,12 @@ static int is_dateline_place(const struct finder *f, size_t s, size_t e)
            (k + 1 >= f->n || (f->t[k + 1].flags & NF_TOKF_NEWLINE));
 }
 
+/* An initial: one capital and its period ("P."). */
+static int is_initial(const struct finder *f, size_t i)
+{
+    return (f->t[i].flags & NF_TOKF_PERIOD) && f->t[i].b1 - f->t[i].b0 == 2;
+}
+
 /* "the town of X", "the city of X" */
 static int after_place_of(const struct finder *f, size_t s)
 {
@@ -416,8 +422,8 @@ static int classify(const struct finder *f, size_t s, size_t e, int after_title)
     if (after_title) {
         return NF_ENT_PERSON;
     }
-    if (n >= 2 && (first & NF_GAZ_FIRST)) {
-        return NF_ENT_PERSON;
+    if (n >= 2 && ((first & NF_GAZ_FIRST) || is_initial(f, s))) {
+        return NF_ENT_PERSON; /* Kim Jong-un, P. Tufnell */
     }
     if (n >= 2 && nf_ent_tok_lower(f->text, f->t[s].b0, f->t[s].b1, w, sizeof(w)) &&
         in_list(w, directions) && (gaz_phrase(f, s + 1, e) & NF_GAZ_LOC)) {
@@ -454,6 +460,18 @@ static int do_run(struct finder *f, size_t s, size_t e)
     if (type_from_bits(gaz_phrase(f, s, e)) != NF_ENT_NONE ||
         (e > s && (last & NF_GAZ_ORGSUF))) {
         return add_seg(f, s, e, classify(f, s, e, 0), 0);
+    }
+    /* a leading nationality or place before a person or event is its own name:
+     * "American | Dennis Mitchell", "U.S. | Labor Day" */
+    if (e > s && (gaz_tok(f, s) & (NF_GAZ_DEMONYM | NF_GAZ_LOC))) {
+        int rest = classify(f, s + 1, e, 0);
+        if (rest == NF_ENT_PERSON || rest == NF_ENT_MISC ||
+            type_from_bits(gaz_phrase(f, s + 1, e)) != NF_ENT_NONE) {
+            if ((rc = add_seg(f, s, s, type_from_bits(gaz_tok(f, s)), 0)) != 0) {
+                return rc;
+            }
+            return do_run(f, s + 1, e);
+        }
     }
     for (k = s; k <= e + 1; k++) {
         int title = k <= e && (gaz_tok(f, k) & NF_GAZ_TITLE);
@@ -519,15 +537,27 @@ static int do_headline_run(struct finder *f, size_t s, size_t e)
                 break;
             }
         }
+        if (len == 0 && is_initial(f, k) && k < e) {
+            len = 1; /* "P. Tufnell" on a score line */
+            type = NF_ENT_PERSON;
+        }
         if (len == 0) {
             k++;
             continue;
         }
         /* a first name takes the unknown words after it: "2. Michael Johnson (U.S.)" */
-        if (len == 1 && type == NF_ENT_PERSON && (gaz_tok(f, k) & NF_GAZ_FIRST)) {
-            while (len < 3 && k + len <= e && known_type(f, k + len, k + len) == NF_ENT_NONE &&
+        if (len == 1 && type == NF_ENT_PERSON && ((gaz_tok(f, k) & NF_GAZ_FIRST) ||
+                                                  is_initial(f, k))) {
+            int t2;
+            while (len < 3 && k + len <= e &&
+                   ((t2 = known_type(f, k + len, k + len)) == NF_ENT_NONE ||
+                    t2 == NF_ENT_PERSON) &&
                    !(gaz_tok(f, k + len) & (NF_GAZ_TITLE | NF_GAZ_STOP))) {
                 len++;
+            }
+            if (len == 1 && is_initial(f, k)) {
+                k++; /* a lone initial is no name */
+                continue;
             }
         }
         if ((rc = add_seg(f, k, k + len - 1, type, 2)) != 0) {
@@ -552,7 +582,8 @@ static int pass1(struct finder *f)
         for (;;) {
             /* extend over adjacent candidates on the same line, stopping after a possessive */
             while (j + 1 < f->n && !(f->t[j].flags & NF_TOKF_POSS) &&
-                   !(f->t[j + 1].flags & NF_TOKF_NEWLINE) && is_cand(f, j + 1)) {
+                   !(f->t[j + 1].flags & NF_TOKF_NEWLINE) && is_cand(f, j + 1) &&
+                   !ends_in_lower_part(f, j)) {
                 j++;
             }
             if (f->t[j].flags & (NF_TOKF_POSS | NF_TOKF_CAPS_LINE)) {
@@ -634,6 +665,9 @@ static void learn(struct finder *f)
         /* each word of a multi-word personal name stands for the person later on */
         if (g->type == NF_ENT_PERSON && g->e > g->s) {
             for (k = g->s; k <= g->e; k++) {
+                if (is_initial(f, k)) {
+                    continue;
+                }
                 if ((h = phrase_hash(f, k, k)) && (v = docmap_slot(&f->doc, h, 1)) &&
                     (*v >> DOC_TYPE_SHIFT) == 0 && !(gaz_tok(f, k) & NF_GAZ_STOP)) {
                     *v |= (unsigned char)(NF_ENT_PERSON << DOC_TYPE_SHIFT);

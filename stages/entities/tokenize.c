@@ -20,7 +20,8 @@ static const char *const abbrevs[] = {
     "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "corp", "inc", "ltd", "co", "gen", "sen",
     "rep", "gov", "lt", "col", "capt", "sgt", "adm", "maj", "rev", "mt", "ft", "no", "vs", "jan",
     "feb", "mar", "apr", "aug", "sep", "sept", "oct", "nov", "dec", "bros", "messrs", "cmdr",
-    "supt", "insp", "est", "approx", "dept", "univ", "assn", NULL,
+    "supt", "insp", "est", "approx", "dept", "univ", "assn", "fla", "calif", "mich", "ariz",
+    "conn", "okla", "tenn", "colo", "minn", "wis", "nev", "neb", "ky", "md", NULL,
 };
 
 static enum cp_class classify(uint32_t cp)
@@ -343,7 +344,10 @@ int nf_ent_tokenize(const char *s, size_t len, size_t max_tokens, struct nf_ent_
             if ((rc = push(out, i, i + adv, NF_TOK_PUNCT, pend)) != 0) {
                 goto done;
             }
-            if (cp == '.' || cp == '!' || cp == '?') {
+            /* a sentence also starts after a colon or a spaced dash ("ITALY - Bond futures") */
+            if (cp == '.' || cp == '!' || cp == '?' || cp == ':' ||
+                ((cp == '-' || cp == 0x2013 || cp == 0x2014) && (pend & NF_TOKF_SPACE) &&
+                 i + adv < len && (s[i + adv] == ' ' || s[i + adv] == '-'))) {
                 sent = 1;
             }
             i += adv;

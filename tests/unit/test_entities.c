@@ -379,6 +379,19 @@ static void test_entities_context_cues(void **state)
     json_decref(rec);
 }
 
+static void test_entities_initials_compounds_and_dashes(void **state)
+{
+    json_t *rec = run(*state, "Hove: Sussex 363 (P. Tufnell 8-118)\n"
+                              "The Minneapolis-based First Bank System Inc. said so.\n"
+                              "ITALY - Bond futures fell in Naples, Fla. on Friday.");
+    assert_entity(rec, "P. Tufnell", "PERSON");
+    assert_entity(rec, "Minneapolis-based", "MISC");
+    assert_entity(rec, "First Bank System Inc.", "ORG");
+    assert_entity(rec, "Fla.", "LOC");
+    assert_no_entity(rec, "Bond");
+    json_decref(rec);
+}
+
 static void test_entities_sentence_initial_common_word_dropped(void **state)
 {
     json_t *rec = run(*state, "Analysts said Gromov would win. Experts agree. Gromov denied it.");
@@ -712,6 +725,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_entities_place_before_score_is_a_team, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_entities_context_cues, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_entities_initials_compounds_and_dashes, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_entities_sentence_initial_common_word_dropped, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_entities_headline_uses_word_lists_only, setup,
