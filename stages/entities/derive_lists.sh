@@ -8,9 +8,9 @@
 # given_names.txt: first words of multi-word PER names (seen MIN_COUNT times, never another type).
 # known_{per,org,loc,misc}.txt: entity strings seen at least MIN_COUNT times whose most frequent
 #   type covers at least MIN_SHARE of their occurrences (lower-cased).
-# common_words.txt: words that occur capitalised mostly at the start of a sentence and in lower
-#   case at least LOWER_RATIO times as often as capitalised mid-sentence (never inside an entity):
-#   a sentence-initial "Leading" or "Shares" is then not taken for a name.
+# common_words.txt: words that occur in lower case at least 3 times and LOWER_RATIO times as often
+#   as capitalised mid-sentence, and never inside an entity: a sentence-initial "Leading" or
+#   "Shares" is then not taken for a name.
 # The input is the CoNLL-2003 train split (Reuters, research licence): keep the output in-project.
 set -eu
 IN=${1:?usage: derive_lists.sh TRAIN.jsonl OUTDIR}
@@ -58,7 +58,7 @@ jq -r '.text' "$IN" | awk '
         }
     }
     END {
-        for (w in start) print w "\t" start[w] "\t" (mid[w] + 0) "\t" (lower[w] + 0)
+        for (w in lower) print w "\t" (start[w] + 0) "\t" (mid[w] + 0) "\t" lower[w]
     }' > "$tmp/words"
 awk -F '\t' -v r="$LOWER_RATIO" '$4 >= 3 && $4 >= r * ($3 + 1) { print $1 }' "$tmp/words" |
     sort > "$tmp/common_all"

@@ -175,10 +175,13 @@ static int tok_is(const struct finder *f, size_t i, const char *const *list)
 
 static unsigned gaz_tok(const struct finder *f, size_t i);
 
-/* Does the word end in a clitic ('ve 'm 're 'll 'd 't)? */
+/* Does the word end in a clitic ('ve 'm 're 'll 'd 't, also with a curly apostrophe)? */
 static int has_clitic(const char *text, const struct nf_ent_tok *t)
 {
-    static const char *const clitics[] = {"'ve", "'m", "'re", "'ll", "'d", "'t", NULL};
+    static const char *const clitics[] = {"'ve", "'m", "'re", "'ll", "'d", "'t",
+                                          "\xe2\x80\x99ve", "\xe2\x80\x99m", "\xe2\x80\x99re",
+                                          "\xe2\x80\x99ll", "\xe2\x80\x99" "d", "\xe2\x80\x99t",
+                                          NULL};
     size_t i, n = t->b1 - t->b0, m;
     for (i = 0; clitics[i]; i++) {
         m = strlen(clitics[i]);
@@ -442,6 +445,11 @@ static int classify(const struct finder *f, size_t s, size_t e, int after_title)
     }
     if (n == 1 && (f->t[s].flags & NF_TOKF_ALLCAPS) && f->t[s].b1 - f->t[s].b0 <= 6) {
         return NF_ENT_ORG; /* acronym in running text: HUR, NATO */
+    }
+    for (k = s; n >= 2 && k <= e; k++) {
+        if (gaz_tok(f, k) & NF_GAZ_COMMON) {
+            return NF_ENT_MISC; /* a common word in it: Normative References */
+        }
     }
     if (n >= 2) {
         return NF_ENT_PERSON;

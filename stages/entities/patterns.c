@@ -39,7 +39,7 @@
     "degrees|units|copies|cases|infections|visitors|tourists|passengers|members|delegates|"        \
     "participants|protesters|demonstrators|officers|fighters|militants|rebels|households|"         \
     "families|villages|countries)"
-#define NOT_PCT "(?!\\s*(?:%|percent\\b|per cent\\b|" MAG "|" CURWORD "\\b|" UNIT "\\b))"
+#define NOT_PCT "(?!\\h*(?:%|percent\\b|per cent\\b|" MAG "|" CURWORD "\\b|" UNIT "\\b))"
 
 static const struct {
     int type;
@@ -49,48 +49,48 @@ static const struct {
     {NF_ENT_DATE, "\\b\\d{4}-\\d{2}-\\d{2}\\b"},
     {NF_ENT_DATE, "\\b\\d{1,2}/\\d{1,2}/(?:\\d{4}|\\d{2})\\b"},
     /* August 30, 1996 / Aug. 30 / 30 August 1996 / the 30th of August */
-    {NF_ENT_DATE, "\\b" MONTH "\\s+\\d{1,2}(?:st|nd|rd|th)?\\b(?:,?\\s+" YEAR "\\b)?"},
-    {NF_ENT_DATE, "\\b(?:the\\s+)?\\d{1,2}(?:st|nd|rd|th)?\\s+(?:of\\s+)?" MONTH
-                  "\\b(?:,?\\s+" YEAR "\\b)?"},
+    {NF_ENT_DATE, "\\b" MONTH "\\h+\\d{1,2}(?:st|nd|rd|th)?\\b(?:,?\\h+" YEAR "\\b)?"},
+    {NF_ENT_DATE, "\\b(?:the\\h+)?\\d{1,2}(?:st|nd|rd|th)?\\h+(?:of\\h+)?" MONTH
+                  "\\b(?:,?\\h+" YEAR "\\b)?"},
     /* May 1996, September of 2023, December last year, bare month names (not "May") */
-    {NF_ENT_DATE, "\\b(?:" MONTHF "|May)\\s+(?:of\\s+)?" YEAR "\\b"},
-    {NF_ENT_DATE, "\\b(?:" MONTHF "|May)\\s+(?:of\\s+)?(?:last|next|this)\\s+(?:year|month)\\b"},
+    {NF_ENT_DATE, "\\b(?:" MONTHF "|May)\\h+(?:of\\h+)?" YEAR "\\b"},
+    {NF_ENT_DATE, "\\b(?:" MONTHF "|May)\\h+(?:of\\h+)?(?:last|next|this)\\h+(?:year|month)\\b"},
     {NF_ENT_DATE, "\\b" MONTHF "\\b"},
     /* last year, this week, early next month */
     {NF_ENT_DATE, "\\b(?:(?:[Ee]arly|[Ll]ate|[Mm]id)[- ])?(?:[Ll]ast|[Nn]ext|[Tt]his|[Pp]ast|"
-                  "[Pp]revious|[Cc]oming)\\s+" RELUNIT "\\b"},
+                  "[Pp]revious|[Cc]oming)\\h+" RELUNIT "\\b"},
     /* the 21st (of this month); not "the 21st century", "the 3rd Division" */
-    {NF_ENT_DATE, "\\b(?:[Tt]he\\s+)?\\d{1,2}(?:st|nd|rd|th)\\b(?!\\s+(?:century|centuries|"
+    {NF_ENT_DATE, "\\b(?:[Tt]he\\h+)?\\d{1,2}(?:st|nd|rd|th)\\b(?!\\h+(?:century|centuries|"
                   "anniversary|minute|round|place|time|floor|birthday|division|straight|"
                   "consecutive|term|session|seed|hole|lap|inning|innings|[A-Z]))"},
-    {NF_ENT_DATE, "\\b" WEEKDAY "s?\\b(?:\\s+(?:morning|afternoon|evening|night)\\b)?"},
+    {NF_ENT_DATE, "\\b" WEEKDAY "s?\\b(?:\\h+(?:morning|afternoon|evening|night)\\b)?"},
     {NF_ENT_DATE, "\\b(?:today|yesterday|tomorrow)\\b"},
     /* in 1996, since 2014, the 1990s, 1996/97 */
     {NF_ENT_DATE, "\\b(?i:in|since|by|until|till|from|during|before|after|of|early|late|mid|"
-                  "around|through)\\s+\\K" YEAR "(?:/\\d{2}(?:\\d{2})?)?\\b"},
-    {NF_ENT_DATE, "\\b(?:[Tt]he\\s+)?(?:1[5-9]|20)\\d0s\\b"},
-    {NF_ENT_DATE, "\\b\\d{1,3}\\s+(?:years?|months?|weeks?|days?|decades?)\\s+(?:ago|earlier|"
+                  "around|through)\\h+\\K" YEAR "(?:/\\d{2}(?:\\d{2})?)?\\b"},
+    {NF_ENT_DATE, "\\b(?:[Tt]he\\h+)?(?:1[5-9]|20)\\d0s\\b"},
+    {NF_ENT_DATE, "\\b\\d{1,3}\\h+(?:years?|months?|weeks?|days?|decades?)\\h+(?:ago|earlier|"
                   "later)\\b"},
     /* 10:30 a.m., 11:34 AM, 14:00 GMT, 10 p.m., noon */
-    {NF_ENT_TIME, "\\b\\d{1,2}(?:[:.]\\d{2}){1,2}\\s*" AMPM "(?:\\s+" ZONE "\\b)?"},
-    {NF_ENT_TIME, "\\b\\d{1,2}:\\d{2}(?::\\d{2})?\\b(?:\\s+" ZONE "\\b)?"},
-    {NF_ENT_TIME, "\\b\\d{1,2}\\s*" AMPM "(?:\\s+" ZONE "\\b)?"},
-    {NF_ENT_TIME, "\\b(?:noon|midnight|tonight|(?:this|yesterday|tomorrow)\\s+(?:morning|"
+    {NF_ENT_TIME, "\\b\\d{1,2}(?:[:.]\\d{2}){1,2}\\h*" AMPM "(?:\\h+" ZONE "\\b)?"},
+    {NF_ENT_TIME, "\\b\\d{1,2}:\\d{2}(?::\\d{2})?\\b(?:\\h+" ZONE "\\b)?"},
+    {NF_ENT_TIME, "\\b\\d{1,2}\\h*" AMPM "(?:\\h+" ZONE "\\b)?"},
+    {NF_ENT_TIME, "\\b(?:noon|midnight|tonight|(?:this|yesterday|tomorrow)\\h+(?:morning|"
                   "afternoon|evening))\\b"},
     /* $5 million, US$ 3.2 bln, €20, 40 million dollars, USD 5, 5 bln yen */
-    {NF_ENT_MONEY, "(?:\\b(?:US|A|C|HK|NZ|S)\\s?)?[$\xe2\x82\xac\xc2\xa3\xc2\xa5\xe2\x82\xa9"
-                   "\xe2\x82\xbd]\\s?" NUM "(?:\\s*" MAG "\\b)?"},
-    {NF_ENT_MONEY, "\\b" NUM "(?:\\s+" MAG ")?\\s+(?:(?:US|U\\.S\\.|Canadian|Australian|"
-                   "Hong Kong|Singapore|New Zealand)\\s+)?" CURWORD "\\b"},
-    {NF_ENT_MONEY, "\\b" CURCODE "\\s?" NUM "(?:\\s*" MAG "\\b)?"},
-    {NF_ENT_MONEY, "\\b" NUM "(?:\\s*" MAG ")?\\s+" CURCODE "\\b"},
+    {NF_ENT_MONEY, "(?:\\b(?:US|A|C|HK|NZ|S)\\h?)?[$\xe2\x82\xac\xc2\xa3\xc2\xa5\xe2\x82\xa9"
+                   "\xe2\x82\xbd]\\h?" NUM "(?:\\h*" MAG "\\b)?"},
+    {NF_ENT_MONEY, "\\b" NUM "(?:\\h+" MAG ")?\\h+(?:(?:US|U\\.S\\.|Canadian|Australian|"
+                   "Hong Kong|Singapore|New Zealand)\\h+)?" CURWORD "\\b"},
+    {NF_ENT_MONEY, "\\b" CURCODE "\\h?" NUM "(?:\\h*" MAG "\\b)?"},
+    {NF_ENT_MONEY, "\\b" NUM "(?:\\h*" MAG ")?\\h+" CURCODE "\\b"},
     /* 3.5%, 12 percent, 2 percentage points */
-    {NF_ENT_PERCENT, "\\b" NUM "\\s?(?:%|percent\\b|per cent\\b|percentage points?\\b)"},
+    {NF_ENT_PERCENT, "\\b" NUM "\\h?(?:%|percent\\b|per cent\\b|percentage points?\\b)"},
     /* 11,000 troops, up to 4,000, 3 million barrels */
-    {NF_ENT_QUANTITY, "\\b(?:" MOD "\\s+)?" NUM "(?:\\s+" MAG ")?(?:\\s+(?:more|additional|"
-                      "other|new|extra))?\\s+" UNIT "\\b"},
-    {NF_ENT_QUANTITY, "\\b(?i:" MOD ")\\s+" NUM "(?:\\s+" MAG "\\b)?" NOT_PCT},
-    {NF_ENT_QUANTITY, "\\b" NUM "\\s+" MAG "\\b" NOT_PCT},
+    {NF_ENT_QUANTITY, "\\b(?:" MOD "\\h+)?" NUM "(?:\\h+" MAG ")?(?:\\h+(?:more|additional|"
+                      "other|new|extra))?\\h+" UNIT "\\b"},
+    {NF_ENT_QUANTITY, "\\b(?i:" MOD ")\\h+(?!(?:1[89]|20)\\d\\d\\b|0\\d\\b)" NUM "(?:\\h+" MAG "\\b)?" NOT_PCT},
+    {NF_ENT_QUANTITY, "\\b" NUM "\\h+" MAG "\\b" NOT_PCT},
 };
 
 #define NPATTERNS (sizeof(pattern_src) / sizeof(pattern_src[0]))

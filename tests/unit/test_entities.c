@@ -340,7 +340,7 @@ static void test_entities_name_suffixes_plurals_and_clitics(void **state)
 {
     json_t *rec = run(*state, "Shares of Douglas & Lomason rose on Wall Street while Serbs "
                               "watched the U.S. Open and Air France flew in. I've said Peter Such "
-                              "played, N / A.");
+                              "played, N / A. I\xe2\x80\x99m sure.");
     assert_entity(rec, "Douglas & Lomason", "ORG");
     assert_entity(rec, "Wall Street", "LOC");
     assert_entity(rec, "Serbs", "MISC");
@@ -348,6 +348,7 @@ static void test_entities_name_suffixes_plurals_and_clitics(void **state)
     assert_entity(rec, "Air France", "ORG");
     assert_entity(rec, "Peter Such", "PERSON");
     assert_no_entity(rec, "I've");
+    assert_no_entity(rec, "I\xe2\x80\x99m");
     assert_no_entity(rec, "N");
     json_decref(rec);
 }
