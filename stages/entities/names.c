@@ -240,6 +240,24 @@ static unsigned gaz_tok(const struct finder *f, size_t i)
     return gaz_phrase(f, i, i);
 }
 
+/* A title, also hyphenated: "Lieutenant-Colonel", "Major-General", "Vice-Premier". */
+static int is_title(const struct finder *f, size_t i)
+{
+    char key[NF_GAZ_KEY_MAX + 1];
+    size_t n, k;
+    if (gaz_tok(f, i) & NF_GAZ_TITLE) {
+        return 1;
+    }
+    if (!(f->t[i].flags & NF_TOKF_HYPHEN) ||
+        (n = nf_ent_tok_lower(f->text, f->t[i].b0, f->t[i].b1, key, sizeof(key))) == 0) {
+        return 0;
+    }
+    for (k = 0; k < n && key[k] != '-'; k++) {
+    }
+    return k < n && (nf_ent_gaz_get(f->gaz, key + k + 1, n - k - 1) & NF_GAZ_TITLE) &&
+           (nf_ent_gaz_get(f->gaz, key, k) & NF_GAZ_TITLE || (k == 4 && !memcmp(key, "vice", 4)));
+}
+
 static int add_seg(struct finder *f, size_t s, size_t e, int type, int headline)
 {
     if (f->nsegs == f->capsegs) {
@@ -457,11 +475,18 @@ static int classify(const struct finder *f, size_t s, size_t e, int after_title)
     return NF_ENT_NONE;
 }
 
-/* Split a run at titles and record its typed segments. */
-static int do_run(struct finder *f, size_t s, size_t e)
+/* Split a run at titles and record its typed segments. title_before: the run follows
+ * "<title> of" ("Secretary of State John Kornblum"): its first word still belongs to the title. */
+static int do_run(struct finder *f, size_t s, size_t e, int title_before)
 {
     size_t k, seg0 = s;
     int after_title = 0, rc;
+
+    if (title_before && e > s && type_from_bits(gaz_tok(f, s)) == NF_ENT_NONE &&
+        type_from_bits(gaz_phrase(f, s, e)) == NF_ENT_NONE) {
+        seg0 = ++s;
+        after_title = 1;
+    }
     unsigned last = gaz_tok(f, e);
 
     /* a whole-run word-list hit or organisation name is never split */
@@ -478,11 +503,11 @@ static int do_run(struct finder *f, size_t s, size_t e)
             if ((rc = add_seg(f, s, s, type_from_bits(gaz_tok(f, s)), 0)) != 0) {
                 return rc;
             }
-            return do_run(f, s + 1, e);
+            return do_run(f, s + 1, e, 0);
         }
     }
     for (k = s; k <= e + 1; k++) {
-        int title = k <= e && (gaz_tok(f, k) & NF_GAZ_TITLE);
+        int title = k <= e && is_title(f, k);
         /* a trailing title after a first name is a surname (Martin Luther King) */
         if (title && k == e && k > seg0 && (gaz_tok(f, seg0) & NF_GAZ_FIRST)) {
             title = 0;
@@ -626,7 +651,8 @@ static int pass1(struct finder *f)
         if ((f->t[i].flags & NF_TOKF_CAPS_LINE) || j - i + 1 > MAX_RUN) {
             rc = add_seg(f, i, j, NF_ENT_NONE, 1); /* expanded after pass 1 */
         } else {
-            rc = do_run(f, i, j);
+            rc = do_run(f, i, j, i >= 2 && tok_is(f, i - 1, (const char *const[]){"of", NULL}) &&
+                                     is_title(f, i - 2));
         }
         if (rc != 0) {
             return rc;

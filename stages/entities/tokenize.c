@@ -241,7 +241,8 @@ static size_t scan_word(const char *s, size_t len, size_t i, unsigned *flags)
                 j += adv + 1;
             }
             f |= NF_TOKF_PERIOD;
-        } else if (is_abbrev(s, i, j)) {
+        } else if (is_abbrev(s, i, j) && j + 1 < len && s[j + 1] != '\n' && s[j + 1] != '\r') {
+            /* at the end of a line or text the period rather ends the sentence */
             j++;
             f |= NF_TOKF_PERIOD;
         }
@@ -277,10 +278,13 @@ static void mark_caps_lines(const char *s, struct nf_ent_toks *t)
             continue;
         }
         /* tokens line0 .. i-1 form one line: a headline if mostly in capitals, or in Title
-         * Case (4+ capitalised words, every lower-case word a function word) */
-        size_t words = 0, allcaps = 0, cap = 0, longlower = 0;
+         * Case (4+ capitalised words, every lower-case word a function word; not a list or a
+         * results line: no numbers, at most one comma) */
+        size_t words = 0, allcaps = 0, cap = 0, longlower = 0, nums = 0, commas = 0;
         for (k = line0; k < i; k++) {
             unsigned f = t->v[k].flags;
+            nums += t->v[k].kind == NF_TOK_NUM;
+            commas += t->v[k].kind == NF_TOK_PUNCT && s[t->v[k].b0] == ',';
             if (t->v[k].kind == NF_TOK_WORD && (f & (NF_TOKF_CAP | NF_TOKF_LOWER))) {
                 words++;
                 allcaps += (f & NF_TOKF_ALLCAPS) != 0;
@@ -289,7 +293,7 @@ static void mark_caps_lines(const char *s, struct nf_ent_toks *t)
             }
         }
         if ((allcaps > 0 && allcaps * 10 >= words * 6) ||
-            (cap >= 4 && longlower == 0 && cap * 10 >= words * 6)) {
+            (cap >= 4 && longlower == 0 && cap * 10 >= words * 6 && nums == 0 && commas <= 1)) {
             for (k = line0; k < i; k++) {
                 t->v[k].flags |= NF_TOKF_CAPS_LINE;
             }

@@ -393,6 +393,20 @@ static void test_entities_initials_compounds_and_dashes(void **state)
     json_decref(rec);
 }
 
+static void test_entities_titles_and_name_lists(void **state)
+{
+    json_t *rec = run(*state, "Lieutenant-Colonel Max Marriner met Secretary of State John "
+                              "Kornblum.\nSquad: Tiger Woods, Didier Deschamps, Hakan Sukur, Ivo "
+                              "Brand\nShares of TD Securities Inc.\n");
+    assert_entity(rec, "Max Marriner", "PERSON");
+    assert_entity(rec, "John Kornblum", "PERSON");
+    assert_entity(rec, "Tiger Woods", "PERSON");
+    assert_entity(rec, "Hakan Sukur", "PERSON");
+    assert_entity(rec, "TD Securities Inc", "ORG");
+    assert_no_entity(rec, "State John Kornblum");
+    json_decref(rec);
+}
+
 static void test_entities_sentence_initial_common_word_dropped(void **state)
 {
     json_t *rec = run(*state, "Analysts said Gromov would win. Experts agree. Gromov denied it.");
@@ -728,6 +742,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_entities_context_cues, setup, teardown),
         cmocka_unit_test_setup_teardown(test_entities_initials_compounds_and_dashes, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_entities_titles_and_name_lists, setup, teardown),
         cmocka_unit_test_setup_teardown(test_entities_sentence_initial_common_word_dropped, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_entities_headline_uses_word_lists_only, setup,
