@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "newsflow/err.h"
+#include "docmap.h"
 #include "newsflow/util.h"
 
 #define MAX_RUN 12    /* longer capitalised runs are headings, handled like headlines */
@@ -23,12 +24,6 @@
 #define DOC_LOWER 0x01  /* the word occurs in lower case */
 #define DOC_MIDCAP 0x02 /* the word occurs capitalised in mid-sentence */
 #define DOC_TYPE_SHIFT 4
-
-struct docmap {
-    uint64_t *keys; /* 0 = empty */
-    unsigned char *vals;
-    size_t cap; /* power of two */
-};
 
 struct seg {
     size_t s, e; /* token indexes, inclusive */
@@ -41,7 +36,7 @@ struct finder {
     const char *text;
     const struct nf_ent_tok *t;
     size_t n;
-    struct docmap doc;
+    struct nf_ent_docmap doc;
     struct seg *segs;
     size_t nsegs, capsegs;
 };
@@ -69,51 +64,6 @@ static uint64_t key_hash(const char *s, size_t n)
 {
     uint64_t h = nf_hash64(s, n);
     return h ? h : 1;
-}
-
-static int docmap_init(struct docmap *m, size_t n)
-{
-    size_t cap = 64;
-    while (cap < n * 2) {
-        cap *= 2;
-    }
-    m->keys = calloc(cap, sizeof(*m->keys));
-    m->vals = calloc(cap, 1);
-    m->cap = cap;
-    return (m->keys && m->vals) ? 0 : NF_ERR_NOMEM;
-}
-
-static void docmap_free(struct docmap *m)
-{
-    free(m->keys);
-    free(m->vals);
-}
-
-/* Value slot for h; inserts when create (the map is sized so it never fills: at most one key
- * per token and one per segment). NULL if absent and not created. */
-static unsigned char *docmap_slot(struct docmap *m, uint64_t h, int create)
-{
-    size_t mask = m->cap - 1, i = (size_t)h & mask, probes;
-    for (probes = 0; probes < m->cap; probes++) {
-        if (m->keys[i] == h) {
-            return &m->vals[i];
-        }
-        if (m->keys[i] == 0) {
-            if (!create) {
-                return NULL;
-            }
-            m->keys[i] = h;
-            return &m->vals[i];
-        }
-        i = (i + 1) & mask;
-    }
-    return NULL;
-}
-
-static unsigned docmap_get(struct docmap *m, uint64_t h)
-{
-    unsigned char *v = docmap_slot(m, h, 0);
-    return v ? *v : 0;
 }
 
 static int in_list(const char *w, const char *const *list)
@@ -548,7 +498,7 @@ static int known_type(struct finder *f, size_t s, size_t e)
     if (e > s && (gaz_tok(f, e) & NF_GAZ_MISCSUF)) {
         return NF_ENT_MISC;
     }
-    facts = docmap_get(&f->doc, phrase_hash(f, s, e));
+    facts = nf_ent_docmap_get(&f->doc, phrase_hash(f, s, e));
     if (facts >> DOC_TYPE_SHIFT) {
         return (int)(facts >> DOC_TYPE_SHIFT);
     }
@@ -675,7 +625,7 @@ static void learn(struct finder *f)
             continue;
         }
         n = nf_ent_tok_lower(f->text, t->b0, t->b1, key, sizeof(key));
-        if (n == 0 || !(v = docmap_slot(&f->doc, key_hash(key, n), 1))) {
+        if (n == 0 || !(v = nf_ent_docmap_slot(&f->doc, key_hash(key, n), 1))) {
             continue;
         }
         if (t->flags & NF_TOKF_LOWER) {
@@ -692,7 +642,7 @@ static void learn(struct finder *f)
         if (g->type == NF_ENT_NONE) {
             continue;
         }
-        if ((h = phrase_hash(f, g->s, g->e)) && (v = docmap_slot(&f->doc, h, 1)) &&
+        if ((h = phrase_hash(f, g->s, g->e)) && (v = nf_ent_docmap_slot(&f->doc, h, 1)) &&
             (*v >> DOC_TYPE_SHIFT) == 0) {
             *v |= (unsigned char)(g->type << DOC_TYPE_SHIFT);
         }
@@ -702,7 +652,7 @@ static void learn(struct finder *f)
                 if (is_initial(f, k)) {
                     continue;
                 }
-                if ((h = phrase_hash(f, k, k)) && (v = docmap_slot(&f->doc, h, 1)) &&
+                if ((h = phrase_hash(f, k, k)) && (v = nf_ent_docmap_slot(&f->doc, h, 1)) &&
                     (*v >> DOC_TYPE_SHIFT) == 0 && !(gaz_tok(f, k) & NF_GAZ_STOP)) {
                     *v |= (unsigned char)(NF_ENT_PERSON << DOC_TYPE_SHIFT);
                 }
@@ -734,7 +684,7 @@ static int pass2(struct finder *f)
             }
             continue;
         }
-        facts = docmap_get(&f->doc, phrase_hash(f, g->s, g->e));
+        facts = nf_ent_docmap_get(&f->doc, phrase_hash(f, g->s, g->e));
         if (facts >> DOC_TYPE_SHIFT) {
             g->type = (int)(facts >> DOC_TYPE_SHIFT);
             continue;
@@ -786,7 +736,7 @@ int nf_ent_names_find(const struct nf_ent_gaz *gaz, const char *text,
     f.text = text;
     f.t = toks->v;
     f.n = toks->n;
-    if ((rc = docmap_init(&f.doc, 2 * toks->n + 16)) != 0) {
+    if ((rc = nf_ent_docmap_init(&f.doc, 2 * toks->n + 16)) != 0) {
         goto done;
     }
     if ((rc = pass1(&f)) != 0) {
@@ -805,7 +755,7 @@ int nf_ent_names_find(const struct nf_ent_gaz *gaz, const char *text,
         }
     }
 done:
-    docmap_free(&f.doc);
+    nf_ent_docmap_free(&f.doc);
     free(f.segs);
     return rc;
 }
