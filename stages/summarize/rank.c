@@ -1,0 +1,404 @@
+/* rank.c - article model, sentence features and redundancy-aware selection for the summarize
+ * stage (see rank.h). Deterministic: term ids are assigned in text order, every sort breaks ties
+ * by sentence index, and nothing depends on hash iteration order.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "newsflow/err.h"
+#include "newsflow/util.h"
+#include "rank.h"
+
+static int rank_cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a;
+    uint32_t y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+int nf_rank_doc_build(struct nf_rank_doc *doc, const char *text, size_t len,
+                      const struct nf_split_opts *split, const struct nf_lex_table *stop)
+{
+    struct nf_split_list spans = {0};
+    int err = nf_split_text(text, len, split, &spans);
+    if (err) {
+        goto done;
+    }
+    doc->text = text;
+    doc->len = len;
+    doc->truncated = spans.truncated;
+    doc->sent = calloc(spans.n ? spans.n : 1, sizeof(*doc->sent));
+    if (!doc->sent) {
+        err = NF_ERR_NOMEM;
+        goto done;
+    }
+    /* code-point offsets by one forward walk over the text */
+    size_t cp = 0;
+    size_t at = 0;
+    for (size_t i = 0; i < spans.n; i++) {
+        struct nf_rank_sent *s = &doc->sent[i];
+        s->start = spans.v[i].start;
+        s->end = spans.v[i].end;
+        s->para = spans.v[i].para;
+        cp += nf_utf8_cplen(text + at, s->start - at);
+        s->cp_start = cp;
+        cp += nf_utf8_cplen(text + s->start, s->end - s->start);
+        s->cp_end = cp;
+        at = s->end;
+        s->tok0 = doc->toks.n;
+        err = nf_lex_tokenize(text, s->start, s->end, (uint32_t)i, stop, &doc->terms, &doc->toks);
+        if (err) {
+            goto done;
+        }
+        s->ntok = doc->toks.n - s->tok0;
+        doc->nsent = i + 1;
+    }
+    doc->tf = calloc(doc->terms.n ? doc->terms.n : 1, sizeof(*doc->tf));
+    doc->sets = malloc((doc->toks.n ? doc->toks.n : 1) * sizeof(*doc->sets));
+    if (!doc->tf || !doc->sets) {
+        err = NF_ERR_NOMEM;
+        goto done;
+    }
+    size_t nsets = 0;
+    for (size_t i = 0; i < doc->nsent; i++) {
+        struct nf_rank_sent *s = &doc->sent[i];
+        s->set0 = nsets;
+        for (size_t t = s->tok0; t < s->tok0 + s->ntok; t++) {
+            uint32_t term = doc->toks.v[t].term;
+            if (term != NF_LEX_NONE) {
+                doc->tf[term]++;
+                doc->ncontent++;
+                doc->sets[nsets++] = term;
+            }
+        }
+        uint32_t *set = doc->sets + s->set0;
+        size_t n = nsets - s->set0;
+        qsort(set, n, sizeof(*set), rank_cmp_u32);
+        size_t u = 0;
+        for (size_t k = 0; k < n; k++) {
+            if (u == 0 || set[u - 1] != set[k]) {
+                set[u++] = set[k];
+            }
+        }
+        s->nset = u;
+        nsets = s->set0 + u;
+    }
+done:
+    nf_split_free(&spans);
+    return err;
+}
+
+void nf_rank_doc_free(struct nf_rank_doc *doc)
+{
+    free(doc->sent);
+    nf_lex_toks_free(&doc->toks);
+    nf_lex_table_free(&doc->terms);
+    free(doc->tf);
+    free(doc->sets);
+    memset(doc, 0, sizeof(*doc));
+}
+
+/* ---- features: each fills feat[k] for every sentence, raw; rank_normalise scales to [0, 1] */
+
+struct rank_ctx {
+    struct nf_rank_doc *doc;
+    const struct nf_rank_params *p;
+    const struct nf_rank_entity *ents;
+    size_t nents;
+};
+
+static int rank_feat_position(struct rank_ctx *c, int k)
+{
+    for (size_t i = 0; i < c->doc->nsent; i++) {
+        c->doc->sent[i].feat[k] = 1.0 / (1.0 + c->p->position_decay * (double)i);
+    }
+    return 0;
+}
+
+/* Sum over the sentence's distinct content words of how often each occurs elsewhere in the
+ * article, damped by sentence length so long sentences do not win by size alone. */
+static int rank_feat_centrality(struct rank_ctx *c, int k)
+{
+    struct nf_rank_doc *d = c->doc;
+    for (size_t i = 0; i < d->nsent; i++) {
+        struct nf_rank_sent *s = &d->sent[i];
+        double sum = 0;
+        for (size_t j = 0; j < s->nset; j++) {
+            uint32_t tf = d->tf[d->sets[s->set0 + j]];
+            sum += log((double)tf);
+        }
+        s->feat[k] = s->nset ? sum / sqrt((double)s->nset + 4.0) : 0.0;
+    }
+    return 0;
+}
+
+/* Index of the sentence containing code point cp (sentences are sorted), or nsent. */
+static size_t rank_sent_at(const struct nf_rank_doc *d, size_t cp)
+{
+    size_t lo = 0;
+    size_t hi = d->nsent;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->sent[mid].cp_end <= cp) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return (lo < d->nsent && d->sent[lo].cp_start <= cp) ? lo : d->nsent;
+}
+
+/* With entities: sum over the distinct entity names in the sentence of log(1 + mentions). */
+static int rank_feat_entities(struct rank_ctx *c, int k)
+{
+    struct nf_rank_doc *d = c->doc;
+    struct nf_lex_table names = {0};
+    uint32_t *ids = NULL;
+    uint32_t *count = NULL;
+    size_t *last = NULL;
+    int err = 0;
+    ids = malloc((c->nents ? c->nents : 1) * sizeof(*ids));
+    if (!ids) {
+        err = NF_ERR_NOMEM;
+        goto done;
+    }
+    for (size_t e = 0; e < c->nents; e++) {
+        char key[128];
+        size_t kn = nf_lex_key(c->ents[e].text, c->ents[e].len, key, sizeof(key));
+        ids[e] = NF_LEX_NONE;
+        if (kn && (err = nf_lex_table_intern(&names, key, kn, &ids[e])) != 0) {
+            goto done;
+        }
+    }
+    count = calloc(names.n ? names.n : 1, sizeof(*count));
+    last = malloc((names.n ? names.n : 1) * sizeof(*last));
+    if (!count || !last) {
+        err = NF_ERR_NOMEM;
+        goto done;
+    }
+    for (size_t e = 0; e < c->nents; e++) {
+        if (ids[e] != NF_LEX_NONE) {
+            count[ids[e]]++;
+        }
+    }
+    for (size_t n = 0; n < names.n; n++) {
+        last[n] = SIZE_MAX;
+    }
+    for (size_t i = 0; i < d->nsent; i++) {
+        d->sent[i].feat[k] = 0;
+    }
+    for (size_t e = 0; e < c->nents; e++) {
+        size_t si = rank_sent_at(d, c->ents[e].start);
+        if (ids[e] == NF_LEX_NONE || si >= d->nsent || last[ids[e]] == si) {
+            continue; /* each name counts once per sentence */
+        }
+        last[ids[e]] = si;
+        d->sent[si].feat[k] += log(1.0 + (double)count[ids[e]]);
+    }
+done:
+    nf_lex_table_free(&names);
+    free(ids);
+    free(count);
+    free(last);
+    return err;
+}
+
+/* Without entities: capitalised content words not at a sentence start stand in for names. */
+static int rank_feat_capitals(struct rank_ctx *c, int k)
+{
+    struct nf_rank_doc *d = c->doc;
+    uint32_t *capf = calloc(d->terms.n ? d->terms.n : 1, sizeof(*capf));
+    if (!capf) {
+        return NF_ERR_NOMEM;
+    }
+    for (size_t t = 0; t < d->toks.n; t++) {
+        const struct nf_lex_tok *tok = &d->toks.v[t];
+        if (tok->term != NF_LEX_NONE && (tok->flags & NF_LEX_CAP) && !(tok->flags & NF_LEX_FIRST)) {
+            capf[tok->term]++;
+        }
+    }
+    for (size_t i = 0; i < d->nsent; i++) {
+        struct nf_rank_sent *s = &d->sent[i];
+        double sum = 0;
+        for (size_t j = 0; j < s->nset; j++) {
+            uint32_t f = capf[d->sets[s->set0 + j]];
+            if (f >= 2) {
+                sum += log(1.0 + (double)f);
+            }
+        }
+        s->feat[k] = sum;
+    }
+    free(capf);
+    return 0;
+}
+
+static int rank_feat_entity(struct rank_ctx *c, int k)
+{
+    return c->nents ? rank_feat_entities(c, k) : rank_feat_capitals(c, k);
+}
+
+static const struct {
+    const char *name;
+    int (*fn)(struct rank_ctx *c, int k);
+} rank_features[NF_RANK_NFEAT] = {
+    [NF_RANK_POSITION] = {"position", rank_feat_position},
+    [NF_RANK_CENTRALITY] = {"centrality", rank_feat_centrality},
+    [NF_RANK_ENTITY] = {"entity", rank_feat_entity},
+};
+
+static void rank_normalise(struct nf_rank_doc *d, int k)
+{
+    double max = 0;
+    for (size_t i = 0; i < d->nsent; i++) {
+        if (d->sent[i].feat[k] > max) {
+            max = d->sent[i].feat[k];
+        }
+    }
+    for (size_t i = 0; i < d->nsent; i++) {
+        d->sent[i].feat[k] = max > 0 ? d->sent[i].feat[k] / max : 0.0;
+    }
+}
+
+int nf_rank_score(struct nf_rank_doc *doc, const struct nf_rank_params *p,
+                  const struct nf_rank_entity *ents, size_t nents)
+{
+    struct rank_ctx c = {.doc = doc, .p = p, .ents = ents, .nents = nents};
+    for (int k = 0; k < NF_RANK_NFEAT; k++) {
+        if (p->weight[k] == 0) {
+            for (size_t i = 0; i < doc->nsent; i++) {
+                doc->sent[i].feat[k] = 0;
+            }
+            continue;
+        }
+        int err = rank_features[k].fn(&c, k);
+        if (err) {
+            return err;
+        }
+        rank_normalise(doc, k);
+    }
+    for (size_t i = 0; i < doc->nsent; i++) {
+        double s = 0;
+        for (int k = 0; k < NF_RANK_NFEAT; k++) {
+            s += p->weight[k] * doc->sent[i].feat[k];
+        }
+        doc->sent[i].score = s;
+    }
+    return 0;
+}
+
+/* ---- selection */
+
+struct rank_order {
+    double score;
+    size_t idx;
+};
+
+static int rank_cmp_order(const void *a, const void *b)
+{
+    const struct rank_order *x = a;
+    const struct rank_order *y = b;
+    if (x->score != y->score) {
+        return x->score < y->score ? 1 : -1;
+    }
+    return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+static int rank_cmp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a;
+    size_t y = *(const size_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Jaccard similarity of two sentences' content-term sets (sorted). Two sentences without
+ * content words are compared by their bytes. */
+static double rank_similarity(const struct nf_rank_doc *d, size_t a, size_t b)
+{
+    const struct nf_rank_sent *x = &d->sent[a];
+    const struct nf_rank_sent *y = &d->sent[b];
+    if (x->nset == 0 || y->nset == 0) {
+        size_t n = x->end - x->start;
+        return (x->nset == y->nset && n == y->end - y->start &&
+                memcmp(d->text + x->start, d->text + y->start, n) == 0) ? 1.0 : 0.0;
+    }
+    const uint32_t *p = d->sets + x->set0;
+    const uint32_t *q = d->sets + y->set0;
+    size_t i = 0;
+    size_t j = 0;
+    size_t inter = 0;
+    while (i < x->nset && j < y->nset) {
+        if (p[i] == q[j]) {
+            inter++;
+            i++;
+            j++;
+        } else if (p[i] < q[j]) {
+            i++;
+        } else {
+            j++;
+        }
+    }
+    return (double)inter / (double)(x->nset + y->nset - inter);
+}
+
+size_t nf_rank_best(const struct nf_rank_doc *doc)
+{
+    size_t best = 0;
+    for (size_t i = 1; i < doc->nsent; i++) {
+        if (doc->sent[i].score > doc->sent[best].score) {
+            best = i;
+        }
+    }
+    return best;
+}
+
+int nf_rank_select(const struct nf_rank_doc *doc, const struct nf_rank_params *p, size_t *out,
+                   size_t *nout)
+{
+    *nout = 0;
+    if (doc->nsent == 0 || p->sentences == 0) {
+        return 0;
+    }
+    struct rank_order *ord = malloc(doc->nsent * sizeof(*ord));
+    if (!ord) {
+        return NF_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < doc->nsent; i++) {
+        ord[i].score = doc->sent[i].score;
+        ord[i].idx = i;
+    }
+    qsort(ord, doc->nsent, sizeof(*ord), rank_cmp_order);
+    size_t n = 0;
+    size_t words = 0;
+    /* pass 0: sentences of a sensible length; pass 1: anything, so short articles still get a
+     * summary. Within a pass: best score first, skipping redundant and over-budget sentences. */
+    for (int pass = 0; pass < 2 && n < p->sentences; pass++) {
+        for (size_t r = 0; r < doc->nsent && n < p->sentences; r++) {
+            size_t i = ord[r].idx;
+            const struct nf_rank_sent *s = &doc->sent[i];
+            int sized = s->ntok >= p->min_words && s->ntok <= p->long_words;
+            if ((pass == 0 && !sized) || (pass == 1 && sized)) {
+                continue;
+            }
+            if (p->max_words && words + s->ntok > p->max_words) {
+                continue;
+            }
+            int redundant = 0;
+            for (size_t c = 0; c < n && !redundant; c++) {
+                redundant = rank_similarity(doc, i, out[c]) > p->redundancy;
+            }
+            if (redundant) {
+                continue;
+            }
+            out[n++] = i;
+            words += s->ntok;
+        }
+    }
+    if (n == 0) {
+        out[n++] = ord[0].idx; /* nothing fits the word budget: the best sentence alone */
+    }
+    free(ord);
+    qsort(out, n, sizeof(*out), rank_cmp_size);
+    *nout = n;
+    return 0;
+}
