@@ -53,6 +53,28 @@ static int kp_contains(const struct nf_rank_doc *d, const struct kp_cand *b,
     return 0;
 }
 
+/* Greedy pick from cands[from, to) (sorted best first) into chosen (n already there, room for
+ * max): skip a phrase that contains or is contained in a chosen one ("kim" after "kim jong-un",
+ * "north korean troops" after "north korean"). Returns the new count. */
+static size_t kp_choose(const struct nf_rank_doc *d, const struct kp_cand *cands, size_t from,
+                        size_t to, size_t *chosen, size_t n, size_t max)
+{
+    for (size_t c = from; c < to && n < max; c++) {
+        if (cands[c].score <= 0) {
+            break; /* sorted: the rest have no own occurrences either */
+        }
+        int overlap = 0;
+        for (size_t j = 0; j < n && !overlap; j++) {
+            overlap = kp_contains(d, &cands[chosen[j]], &cands[c]) ||
+                      kp_contains(d, &cands[c], &cands[chosen[j]]);
+        }
+        if (!overlap) {
+            chosen[n++] = c;
+        }
+    }
+    return n;
+}
+
 /* Lower-cased, whitespace-collapsed key of text[a, b) into out; returns its length (0 = none). */
 static size_t kp_text_key(const char *text, size_t a, size_t b, char *out, size_t out_size)
 {
@@ -208,27 +230,35 @@ int nf_keyphrase_extract(const struct nf_rank_doc *doc, const struct nf_rank_ent
             }
         }
     }
-    qsort(cands, keys.n, sizeof(*cands), kp_cmp);
     chosen = malloc(max * sizeof(*chosen));
     if (!chosen) {
         err = NF_ERR_NOMEM;
         goto done;
     }
-    /* greedy: skip a phrase that contains or is contained in a chosen one ("kim" after
-     * "kim jong-un", "north korean troops" after "north korean") */
-    size_t n = 0;
-    for (size_t c = 0; c < keys.n && n < max; c++) {
-        if (cands[c].score <= 0) {
-            break; /* sorted: the rest have no own occurrences either */
+    /* recurring phrases first: sorting only them is much cheaper than sorting every n-gram, and
+     * the one-off ones are needed only when fewer than max recurring phrases were found */
+    size_t nrec = 0;
+    for (size_t c = 0; c < keys.n; c++) {
+        if (cands[c].count >= 2) {
+            struct kp_cand tmp = cands[nrec];
+            cands[nrec++] = cands[c];
+            cands[c] = tmp;
         }
-        int overlap = 0;
-        for (size_t j = 0; j < n && !overlap; j++) {
-            overlap = kp_contains(doc, &cands[chosen[j]], &cands[c]) ||
-                      kp_contains(doc, &cands[c], &cands[chosen[j]]);
+    }
+    qsort(cands, nrec, sizeof(*cands), kp_cmp);
+    size_t n = kp_choose(doc, cands, 0, nrec, chosen, 0, max);
+    if (n < max) {
+        qsort(cands + nrec, keys.n - nrec, sizeof(*cands), kp_cmp);
+        n = kp_choose(doc, cands, nrec, keys.n, chosen, n, max);
+    }
+    /* best first across both tiers (a one-off 4-gram can outscore a recurring word) */
+    for (size_t a = 1; a < n; a++) {
+        size_t v = chosen[a];
+        size_t b = a;
+        for (; b > 0 && kp_cmp(&cands[chosen[b - 1]], &cands[v]) > 0; b--) {
+            chosen[b] = chosen[b - 1];
         }
-        if (!overlap) {
-            chosen[n++] = c;
-        }
+        chosen[b] = v;
     }
     double top = n ? cands[chosen[0]].score : 1.0;
     for (size_t j = 0; j < n; j++) {

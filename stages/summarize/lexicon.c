@@ -11,14 +11,25 @@
 
 #define LEX_KEY_MAX 96 /* longer words are not terms */
 
-static size_t lex_slot(const struct nf_lex_table *t, const char *key, size_t n)
+/* A fixed, seedless hash (8 bytes a step): slot order never leaks into the output, but keeping
+ * it seedless keeps runs reproducible under a debugger too. */
+static uint64_t lex_hash(const char *key, size_t n)
 {
-    return (size_t)nf_hash64(key, n) & (t->nslots - 1);
-}
-
-static int lex_key_eq(const struct nf_lex_table *t, uint32_t id, const char *key, size_t n)
-{
-    return t->len[id] == n && memcmp(t->keys.data + t->off[id], key, n) == 0;
+    uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t v;
+        memcpy(&v, key + i, 8);
+        h = (h ^ v) * 0xBF58476D1CE4E5B9ULL;
+        h ^= h >> 31;
+    }
+    uint64_t v = 0;
+    for (size_t k = 0; i < n; i++, k += 8) {
+        v |= (uint64_t)(unsigned char)key[i] << k;
+    }
+    h = (h ^ v) * 0x94D049BB133111EBULL;
+    h ^= h >> 29;
+    return h;
 }
 
 static int lex_rehash(struct nf_lex_table *t, size_t nslots)
@@ -31,7 +42,7 @@ static int lex_rehash(struct nf_lex_table *t, size_t nslots)
     t->slots = slots;
     t->nslots = nslots;
     for (uint32_t id = 0; id < t->n; id++) {
-        size_t h = lex_slot(t, t->keys.data + t->off[id], t->len[id]);
+        size_t h = (size_t)t->hash[id] & (nslots - 1);
         while (t->slots[h]) {
             h = (h + 1) & (nslots - 1);
         }
@@ -40,38 +51,47 @@ static int lex_rehash(struct nf_lex_table *t, size_t nslots)
     return 0;
 }
 
+/* Slot holding key (hash h), or the empty slot where it would go; *id gets the id or NONE. */
+static size_t lex_probe(const struct nf_lex_table *t, const char *key, size_t n, uint64_t h,
+                        uint32_t *id)
+{
+    /* the load factor stays <= 1/2, so an empty slot always ends the probe */
+    size_t at = (size_t)h & (t->nslots - 1);
+    while (t->slots[at]) {
+        uint32_t cand = t->slots[at] - 1;
+        if (t->hash[cand] == h && t->len[cand] == n &&
+            memcmp(t->keys.data + t->off[cand], key, n) == 0) {
+            *id = cand;
+            return at;
+        }
+        at = (at + 1) & (t->nslots - 1);
+    }
+    *id = NF_LEX_NONE;
+    return at;
+}
+
 uint32_t nf_lex_table_find(const struct nf_lex_table *t, const char *key, size_t n)
 {
-    if (!t->nslots) {
-        return NF_LEX_NONE;
+    uint32_t id = NF_LEX_NONE;
+    if (t->nslots) {
+        lex_probe(t, key, n, lex_hash(key, n), &id);
     }
-    /* the load factor stays <= 1/2, so an empty slot always ends the probe */
-    size_t h = lex_slot(t, key, n);
-    while (t->slots[h]) {
-        uint32_t id = t->slots[h] - 1;
-        if (lex_key_eq(t, id, key, n)) {
-            return id;
-        }
-        h = (h + 1) & (t->nslots - 1);
-    }
-    return NF_LEX_NONE;
+    return id;
 }
 
 int nf_lex_table_intern(struct nf_lex_table *t, const char *key, size_t n, uint32_t *id)
 {
-    uint32_t found = nf_lex_table_find(t, key, n);
+    uint64_t h = lex_hash(key, n);
+    uint32_t found = NF_LEX_NONE;
+    if (t->nslots) {
+        lex_probe(t, key, n, h, &found);
+    }
     if (found != NF_LEX_NONE) {
         *id = found;
         return 0;
     }
     if (t->n >= 0x7fffffff || n > UINT32_MAX) {
         return NF_ERR_LIMIT;
-    }
-    if ((t->n + 1) * 2 > t->nslots) {
-        int err = lex_rehash(t, t->nslots ? t->nslots * 2 : 256);
-        if (err) {
-            return err;
-        }
     }
     if (t->n == t->cap) {
         size_t cap = t->cap ? t->cap * 2 : 128;
@@ -85,6 +105,11 @@ int nf_lex_table_intern(struct nf_lex_table *t, const char *key, size_t n, uint3
             return NF_ERR_NOMEM;
         }
         t->len = len;
+        uint64_t *hash = realloc(t->hash, cap * sizeof(*hash));
+        if (!hash) {
+            return NF_ERR_NOMEM;
+        }
+        t->hash = hash;
         t->cap = cap;
     }
     size_t at = t->keys.len;
@@ -95,12 +120,18 @@ int nf_lex_table_intern(struct nf_lex_table *t, const char *key, size_t n, uint3
     uint32_t nid = (uint32_t)t->n;
     t->off[nid] = at;
     t->len[nid] = (uint32_t)n;
+    t->hash[nid] = h;
     t->n++;
-    size_t h = lex_slot(t, key, n);
-    while (t->slots[h]) {
-        h = (h + 1) & (t->nslots - 1);
+    if (t->n * 2 > t->nslots) {
+        err = lex_rehash(t, t->nslots ? t->nslots * 2 : 256);
+        if (err) {
+            t->n--; /* not reachable through the slots: forget it */
+            return err;
+        }
+    } else {
+        uint32_t none;
+        t->slots[lex_probe(t, key, n, h, &none)] = nid + 1;
     }
-    t->slots[h] = nid + 1;
     *id = nid;
     return 0;
 }
@@ -117,6 +148,7 @@ void nf_lex_table_free(struct nf_lex_table *t)
     nf_buf_free(&t->keys);
     free(t->off);
     free(t->len);
+    free(t->hash);
     memset(t, 0, sizeof(*t));
 }
 
@@ -204,6 +236,14 @@ size_t nf_lex_key(const char *word, size_t n, char *out, size_t out_size)
 {
     size_t o = 0;
     size_t i = 0;
+    /* fast path for the ASCII prefix */
+    while (i < n && (unsigned char)word[i] < 0x80 && o + 1 < out_size) {
+        char c = word[i++];
+        out[o++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+    }
+    if (i < n && (unsigned char)word[i] < 0x80) {
+        return 0; /* out of room */
+    }
     while (i < n) {
         size_t adv;
         uint32_t cp = lex_lower_cp(nf_utf8_decode(word + i, n - i, &adv));
@@ -268,6 +308,17 @@ size_t nf_lex_stem(char *k, size_t n)
     return n;
 }
 
+/* Decode the code point at text[i] (i < b), ASCII without a call. */
+static inline uint32_t lex_cp(const char *text, size_t i, size_t b, size_t *adv)
+{
+    unsigned char c = (unsigned char)text[i];
+    if (c < 0x80) {
+        *adv = 1;
+        return c;
+    }
+    return nf_utf8_decode(text + i, b - i, adv);
+}
+
 static int lex_push(struct nf_lex_toks *out, const struct nf_lex_tok *tok)
 {
     if (out->n == out->cap) {
@@ -288,12 +339,12 @@ static int lex_push(struct nf_lex_toks *out, const struct nf_lex_tok *tok)
 static int lex_joiner(const char *text, size_t p, size_t b, uint32_t prev, size_t *jlen)
 {
     size_t adv;
-    uint32_t cp = nf_utf8_decode(text + p, b - p, &adv);
+    uint32_t cp = lex_cp(text, p, b, &adv);
     if (p + adv >= b) {
         return 0;
     }
     size_t adv2;
-    uint32_t next = nf_utf8_decode(text + p + adv, b - p - adv, &adv2);
+    uint32_t next = lex_cp(text, p + adv, b, &adv2);
     *jlen = adv;
     if (cp == '-' || cp == '\'' || cp == 0x2019) {
         return lex_is_word_cp(prev) && lex_is_word_cp(next);
@@ -313,7 +364,7 @@ int nf_lex_tokenize(const char *text, size_t a, size_t b, uint32_t sent,
     int first = 1;
     while (i < b) {
         size_t adv;
-        uint32_t cp = nf_utf8_decode(text + i, b - i, &adv);
+        uint32_t cp = lex_cp(text, i, b, &adv);
         if (!lex_is_word_cp(cp)) {
             if (cp != ' ' && cp != '\t' && cp != '\n' && cp != '\r') {
                 gap = 1;
@@ -330,7 +381,7 @@ int nf_lex_tokenize(const char *text, size_t a, size_t b, uint32_t sent,
         uint32_t prev = cp;
         i += adv;
         while (i < b) {
-            cp = nf_utf8_decode(text + i, b - i, &adv);
+            cp = lex_cp(text, i, b, &adv);
             size_t jl;
             if (lex_is_word_cp(cp)) {
                 prev = cp;

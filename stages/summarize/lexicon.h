@@ -22,6 +22,7 @@ struct nf_lex_table {
     struct nf_buf keys;
     size_t *off;     /* key i is keys.data + off[i], len[i] bytes */
     uint32_t *len;
+    uint64_t *hash;  /* hash of key i */
     size_t n;
     size_t cap;
 };

@@ -74,7 +74,18 @@ int nf_rank_doc_build(struct nf_rank_doc *doc, const char *text, size_t len,
         }
         uint32_t *set = doc->sets + s->set0;
         size_t n = nsets - s->set0;
-        qsort(set, n, sizeof(*set), rank_cmp_u32);
+        if (n > 24) {
+            qsort(set, n, sizeof(*set), rank_cmp_u32);
+        } else {
+            for (size_t a = 1; a < n; a++) { /* insertion sort: sentences are short */
+                uint32_t v = set[a];
+                size_t b = a;
+                for (; b > 0 && set[b - 1] > v; b--) {
+                    set[b] = set[b - 1];
+                }
+                set[b] = v;
+            }
+        }
         size_t u = 0;
         for (size_t k = 0; k < n; k++) {
             if (u == 0 || set[u - 1] != set[k]) {

@@ -69,6 +69,12 @@ static int split_is_alpha(unsigned char c)
     return split_is_lower(c) || split_is_upper(c);
 }
 
+/* Can a terminator start with byte c? ('.', '!', '?', or the lead byte of U+2026 and CJK stops) */
+static int split_term_lead(unsigned char c)
+{
+    return c == '.' || c == '!' || c == '?' || c == 0xE2 || c == 0xE3 || c == 0xEF;
+}
+
 /* Byte length of a terminator at p ('.', '!', '?', U+2026 ellipsis, CJK 。！？), else 0.
  * *cjk is set for the full-width ones, which end a sentence without a following space. */
 static size_t split_terminator(const unsigned char *p, size_t avail, int *cjk)
@@ -123,10 +129,17 @@ static size_t split_opener_punct(const unsigned char *p, size_t avail)
     return 0;
 }
 
+/* The lists hold short words: longer candidates are rejected before any comparison. */
+#define SPLIT_WORD_MAX 10
+
 static int split_in_list(const char *const *list, const char *w, size_t n)
 {
+    if (n > SPLIT_WORD_MAX) {
+        return 0;
+    }
     for (size_t i = 0; list[i]; i++) {
-        if (strlen(list[i]) == n && strncasecmp(list[i], w, n) == 0) {
+        if ((list[i][0] | 0x20) == (w[0] | 0x20) && strncasecmp(list[i], w, n) == 0 &&
+            list[i][n] == '\0') {
             return 1;
         }
     }
@@ -135,8 +148,11 @@ static int split_in_list(const char *const *list, const char *w, size_t n)
 
 static int split_in_list_exact(const char *const *list, const char *w, size_t n)
 {
+    if (n > SPLIT_WORD_MAX) {
+        return 0;
+    }
     for (size_t i = 0; list[i]; i++) {
-        if (strlen(list[i]) == n && strncmp(list[i], w, n) == 0) {
+        if (list[i][0] == w[0] && strncmp(list[i], w, n) == 0 && list[i][n] == '\0') {
             return 1;
         }
     }
@@ -289,6 +305,14 @@ static int split_paragraph(const char *text, size_t ps, size_t pe, unsigned para
             s = i = cut;
             continue;
         }
+        /* skip ahead to the next byte that can start a terminator, within the length bound */
+        size_t stop = s + o->max_bytes < pe ? s + o->max_bytes : pe;
+        while (i < stop && !split_term_lead(t[i])) {
+            i++;
+        }
+        if (i >= stop) {
+            continue;
+        }
         int cjk;
         size_t tl = split_terminator(t + i, pe - i, &cjk);
         if (!tl) {
@@ -364,15 +388,19 @@ int nf_split_text(const char *text, size_t len, const struct nf_split_opts *opts
         size_t pe = ps;
         size_t next = len;
         while (pe < len) {
-            if (t[pe] == '\n') {
-                size_t q = pe + 1;
-                while (q < len && (t[q] == ' ' || t[q] == '\t' || t[q] == '\r')) {
-                    q++;
-                }
-                if (q < len && t[q] == '\n') {
-                    next = q + 1;
-                    break;
-                }
+            const unsigned char *nl = memchr(t + pe, '\n', len - pe);
+            if (!nl) {
+                pe = len;
+                break;
+            }
+            pe = (size_t)(nl - t);
+            size_t q = pe + 1;
+            while (q < len && (t[q] == ' ' || t[q] == '\t' || t[q] == '\r')) {
+                q++;
+            }
+            if (q < len && t[q] == '\n') {
+                next = q + 1;
+                break;
             }
             pe++;
         }
