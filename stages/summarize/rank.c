@@ -249,13 +249,91 @@ static int rank_feat_entity(struct rank_ctx *c, int k)
     return c->nents ? rank_feat_entities(c, k) : rank_feat_capitals(c, k);
 }
 
+/* Classify a quotation mark at text[p] (len bytes) inside a sentence starting at s: 1 opens a
+ * quote, -1 closes one, 0 is not a quotation mark. Straight quotes open after whitespace, an
+ * opening bracket or the sentence start, and close otherwise; apostrophes inside words never get
+ * here (the tokenizer keeps them in the word). */
+static int rank_quote_mark(const char *text, size_t s, size_t p, size_t *len)
+{
+    const unsigned char *t = (const unsigned char *)text;
+    *len = 1;
+    if (t[p] == '"' || t[p] == '\'') {
+        unsigned char b = p > s ? t[p - 1] : ' ';
+        return (b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '(' || b == '[') ? 1 : -1;
+    }
+    if (t[p] == 0xE2 && t[p + 1] == 0x80 && (t[p + 2] == 0x9C || t[p + 2] == 0x98)) {
+        *len = 3;
+        return 1; /* “ ‘ */
+    }
+    if (t[p] == 0xE2 && t[p + 1] == 0x80 && (t[p + 2] == 0x9D || t[p + 2] == 0x99)) {
+        *len = 3;
+        return -1; /* ” ’ */
+    }
+    return 0;
+}
+
+/* Scan text[a, b) for quotation marks: updates *inside; a closing mark seen while outside means
+ * the sentence began inside a quote that opened in an earlier sentence. */
+static void rank_quote_gap(const char *text, size_t s, size_t a, size_t b, int *inside,
+                           int *closed_outside)
+{
+    for (size_t p = a; p < b;) {
+        size_t len;
+        int m = (b - p >= 3 || (unsigned char)text[p] < 0x80) ? rank_quote_mark(text, s, p, &len)
+                                                              : 0;
+        if (m == 0) {
+            p++;
+            continue;
+        }
+        if (m > 0) {
+            *inside = 1;
+        } else if (*inside) {
+            *inside = 0;
+        } else {
+            *closed_outside = 1;
+        }
+        p += len;
+    }
+}
+
+/* Share of the sentence's words inside quotation marks. Quoted speech is colour, rarely the news
+ * itself, so this feature normally carries a negative weight. */
+static int rank_feat_quote(struct rank_ctx *c, int k)
+{
+    struct nf_rank_doc *d = c->doc;
+    for (size_t i = 0; i < d->nsent; i++) {
+        struct nf_rank_sent *s = &d->sent[i];
+        int inside = 0;
+        size_t quoted = 0;
+        size_t prev = s->start;
+        for (size_t t = s->tok0; t < s->tok0 + s->ntok; t++) {
+            int closed_outside = 0;
+            rank_quote_gap(d->text, s->start, prev, d->toks.v[t].start, &inside, &closed_outside);
+            if (closed_outside) {
+                quoted = t - s->tok0; /* everything so far was the tail of a quote */
+            }
+            quoted += inside ? 1 : 0;
+            prev = d->toks.v[t].end;
+        }
+        int closed_outside = 0;
+        rank_quote_gap(d->text, s->start, prev, s->end, &inside, &closed_outside);
+        if (closed_outside) {
+            quoted = s->ntok;
+        }
+        s->feat[k] = s->ntok ? (double)quoted / (double)s->ntok : 0.0;
+    }
+    return 0;
+}
+
 static const struct {
     const char *name;
     int (*fn)(struct rank_ctx *c, int k);
+    int normalise; /* scale to max 1 over the article */
 } rank_features[NF_RANK_NFEAT] = {
-    [NF_RANK_POSITION] = {"position", rank_feat_position},
-    [NF_RANK_CENTRALITY] = {"centrality", rank_feat_centrality},
-    [NF_RANK_ENTITY] = {"entity", rank_feat_entity},
+    [NF_RANK_POSITION] = {"position", rank_feat_position, 1},
+    [NF_RANK_CENTRALITY] = {"centrality", rank_feat_centrality, 1},
+    [NF_RANK_ENTITY] = {"entity", rank_feat_entity, 1},
+    [NF_RANK_QUOTE] = {"quote", rank_feat_quote, 0},
 };
 
 static void rank_normalise(struct nf_rank_doc *d, int k)
@@ -286,7 +364,9 @@ int nf_rank_score(struct nf_rank_doc *doc, const struct nf_rank_params *p,
         if (err) {
             return err;
         }
-        rank_normalise(doc, k);
+        if (rank_features[k].normalise) {
+            rank_normalise(doc, k);
+        }
     }
     for (size_t i = 0; i < doc->nsent; i++) {
         double s = 0;
@@ -322,7 +402,7 @@ static int rank_cmp_size(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Jaccard similarity of two sentences' content-term sets (sorted). Two sentences without
+/* Similarity of two sentences' content-term sets (sorted), in [0, 1]. Two sentences without
  * content words are compared by their bytes. */
 static double rank_similarity(const struct nf_rank_doc *d, size_t a, size_t b)
 {
@@ -349,7 +429,9 @@ static double rank_similarity(const struct nf_rank_doc *d, size_t a, size_t b)
             j++;
         }
     }
-    return (double)inter / (double)(x->nset + y->nset - inter);
+    /* overlap coefficient: a short sentence (a caption) that repeats most of a longer one is
+     * redundant even though their Jaccard similarity is low */
+    return (double)inter / (double)(x->nset < y->nset ? x->nset : y->nset);
 }
 
 size_t nf_rank_best(const struct nf_rank_doc *doc)
@@ -379,32 +461,62 @@ int nf_rank_select(const struct nf_rank_doc *doc, const struct nf_rank_params *p
         ord[i].idx = i;
     }
     qsort(ord, doc->nsent, sizeof(*ord), rank_cmp_order);
+    unsigned char *dead = calloc(doc->nsent, 1); /* chosen, redundant or over the budget */
+    if (!dead) {
+        free(ord);
+        return NF_ERR_NOMEM;
+    }
     size_t n = 0;
     size_t words = 0;
     /* pass 0: sentences of a sensible length; pass 1: anything, so short articles still get a
-     * summary. Within a pass: best score first, skipping redundant and over-budget sentences. */
-    for (int pass = 0; pass < 2 && n < p->sentences; pass++) {
-        for (size_t r = 0; r < doc->nsent && n < p->sentences; r++) {
-            size_t i = ord[r].idx;
-            const struct nf_rank_sent *s = &doc->sent[i];
-            int sized = s->ntok >= p->min_words && s->ntok <= p->long_words;
-            if ((pass == 0 && !sized) || (pass == 1 && sized)) {
-                continue;
+     * summary. Each step takes the best score minus the diversity penalty (MMR), skipping
+     * redundant and over-budget sentences; the penalty only lowers a score, so the scan in score
+     * order stops as soon as no later sentence can win. */
+    for (int pass = 0; pass < 2; pass++) {
+        while (n < p->sentences) {
+            size_t best = SIZE_MAX;
+            double best_eff = 0;
+            for (size_t r = 0; r < doc->nsent; r++) {
+                size_t i = ord[r].idx;
+                const struct nf_rank_sent *s = &doc->sent[i];
+                if (dead[i]) {
+                    continue;
+                }
+                if (best != SIZE_MAX && ord[r].score <= best_eff) {
+                    break;
+                }
+                int sized = s->ntok >= p->min_words && s->ntok <= p->long_words;
+                if ((pass == 0 && !sized) || (pass == 1 && sized)) {
+                    continue;
+                }
+                if (p->max_words && words + s->ntok > p->max_words) {
+                    dead[i] = 1; /* the budget only shrinks */
+                    continue;
+                }
+                double maxsim = 0;
+                for (size_t c = 0; c < n; c++) {
+                    double sim = rank_similarity(doc, i, out[c]);
+                    maxsim = sim > maxsim ? sim : maxsim;
+                }
+                if (maxsim > p->redundancy) {
+                    dead[i] = 1;
+                    continue;
+                }
+                double eff = ord[r].score - p->diversity * maxsim;
+                if (best == SIZE_MAX || eff > best_eff) {
+                    best = i;
+                    best_eff = eff;
+                }
             }
-            if (p->max_words && words + s->ntok > p->max_words) {
-                continue;
+            if (best == SIZE_MAX) {
+                break;
             }
-            int redundant = 0;
-            for (size_t c = 0; c < n && !redundant; c++) {
-                redundant = rank_similarity(doc, i, out[c]) > p->redundancy;
-            }
-            if (redundant) {
-                continue;
-            }
-            out[n++] = i;
-            words += s->ntok;
+            dead[best] = 1;
+            out[n++] = best;
+            words += doc->sent[best].ntok;
         }
     }
+    free(dead);
     if (n == 0) {
         out[n++] = ord[0].idx; /* nothing fits the word budget: the best sentence alone */
     }

@@ -3,7 +3,8 @@
  * greedy selection of N sentences, returned in article order.
  *
  * Features are rows of one table (rank.c): each fills feat[k] in [0, 1] for every sentence and
- * the score is sum_k weight[k] * feat[k]. Adding a feature = one enum value + one function.
+ * the score is sum_k weight[k] * feat[k] (a weight may be negative: a penalty). Adding a feature
+ * = one enum value + one function + one config key.
  */
 #ifndef NF_SUMMARIZE_RANK_H
 #define NF_SUMMARIZE_RANK_H
@@ -18,6 +19,7 @@ enum nf_rank_feature {
     NF_RANK_POSITION = 0, /* lead bias: early sentences score high */
     NF_RANK_CENTRALITY,   /* shares frequent content words with the rest of the article */
     NF_RANK_ENTITY,       /* mentions the article's recurring entities */
+    NF_RANK_QUOTE,        /* share of the sentence inside quotation marks (weight < 0) */
     NF_RANK_NFEAT
 };
 
@@ -36,6 +38,8 @@ struct nf_rank_params {
     size_t long_words;      /* longer sentences only when nothing else is left */
     double redundancy;      /* skip a sentence whose content-word Jaccard with a chosen one is > */
     double position_decay;  /* position prior = 1 / (1 + decay * index) */
+    double diversity;       /* MMR: a candidate's score minus diversity * its similarity to the
+                               closest chosen sentence */
     double weight[NF_RANK_NFEAT];
 };
 

@@ -416,9 +416,18 @@ static void test_summarize_handles_huge_and_unpunctuated_text(void **state)
     static const char *const words[] = {"river", "market", "council", "storm", "harbour", "vote",
                                         "school", "train", "budget", "festival"};
     for (size_t i = 0; b.len < 5 * 1024 * 1024; i++) {
-        assert_int_equal(nf_buf_appendf(&b, "The %s met the %s near %s number %zu. ",
-                                        words[i % 10], words[(i / 10) % 10],
-                                        words[(i / 100) % 10], i),
+        char w[3][8]; /* made-up words, so that sentences are not all redundant */
+        for (size_t j = 0; j < 3; j++) {
+            uint64_t v = (uint64_t)(i + 1) * (0x9E3779B97F4A7C15ULL + 2 * j);
+            v ^= v >> 29;
+            for (size_t k = 0; k < 5; k++, v /= 26) {
+                w[j][k] = (char)('a' + v % 26);
+            }
+            w[j][5] = '\0';
+        }
+        assert_int_equal(nf_buf_appendf(&b, "The %s %s met the %s near %s %s number %zu. ",
+                                        words[i % 10], w[0], words[(i / 10) % 10], w[1], w[2],
+                                        i),
                          0);
     }
     json_t *rec = make_rec(b.data);
