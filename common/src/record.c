@@ -37,7 +37,7 @@ int nf_record_decode(const char *buf, size_t len, size_t max_bytes, json_t **out
 
 char *nf_record_encode(const json_t *rec, size_t *lenp)
 {
-    char *s = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    char *s = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
     if (s && lenp) {
         *lenp = strlen(s);
     }

@@ -24,6 +24,10 @@ struct nf_cli {
     const char *usage;    /* extra paragraphs for --help (may be NULL) */
     const struct nf_prop *const *tables;
     const struct nf_cli_flag *flags; /* terminated by a NULL name; may be NULL */
+    /* Optional: set computed defaults (origin "default") before any source is applied, e.g.
+     * group.id = "newsflow-<stage>". Returns 0 or an nf_err. */
+    int (*set_defaults)(struct nf_conf *conf, const void *opaque);
+    const void *opaque;
 };
 
 /* Outcome of nf_cli_parse. */

@@ -11,8 +11,14 @@
 
 #include "newsflow/conf.h"
 
-/* Keys: kafka.bootstrap.servers is the only Kafka key with a newsflow default (127.0.0.1:9092). */
-extern const struct nf_prop nf_kafka_props[];
+#define NF_KAFKA_DEFAULT_BOOTSTRAP "127.0.0.1:9092"
+
+/* Set the Kafka defaults every binary shares (kafka.bootstrap.servers = 127.0.0.1:9092) unless a
+ * source already set them. */
+int nf_kafka_defaults(struct nf_conf *conf);
+
+/* librdkafka log lines, routed through nf_log (set on every conf made here). */
+void nf_kafka_log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf);
 
 /* A new rd_kafka_conf_t with every kafka.* pass-through applied (the caller owns it: hand it to
  * rd_kafka_new or free it with rd_kafka_conf_destroy). NULL with errstr set on a bad key. */

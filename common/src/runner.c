@@ -1,0 +1,661 @@
+/* runner.c - the Kafka loop every stage runs: consume -> transform -> produce, at-least-once.
+ *
+ * Data flow: consumer_poll() hands us an input message; nf_process() turns it into an output
+ * record (or a dead-letter reason); we produce it keyed by id, keeping the input message as the
+ * produce opaque. Only when the broker acknowledges the output (delivery report) is the input
+ * marked done; per input partition, the highest *contiguous* done offset is stored, and
+ * librdkafka's auto-commit commits stored offsets. So an input is committed only after its
+ * output (or dead letter) is durable: a crash at any point means reprocessing, never loss.
+ *
+ * Where the exactly-once mode will slot in: nf_runner_complete() is the single place that turns
+ * "output acknowledged" into "input committed"; a transactional mode replaces it (and the
+ * revoke/shutdown commit) with send_offsets_to_transaction + commit_transaction.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "newsflow/err.h"
+#include "newsflow/kafka.h"
+#include "newsflow/log.h"
+#include "newsflow/util.h"
+#include "runner_int.h"
+
+/* One slot per consumed, not yet completed input, in consume order. */
+struct nf_slot {
+    int64_t offset;
+    int done;
+};
+
+/* Progress of one assigned input partition: a ring of in-flight offsets [head, tail). */
+struct nf_track {
+    int assigned;
+    uint64_t epoch; /* changes on every assignment: late completions of a previous one are stale */
+    uint64_t head;
+    uint64_t tail;
+    struct nf_slot *slots; /* cap = max.inflight: a partition never has more in flight */
+};
+
+/* The opaque of every produced message: what to complete when the broker acknowledges it. */
+struct nf_pending {
+    rd_kafka_message_t *in; /* the input, kept for dead-lettering its original bytes */
+    int32_t partition;
+    uint64_t epoch;
+    uint64_t seq;
+    int is_dlq;
+    int attempts;
+};
+
+struct nf_counters {
+    uint64_t consumed, produced, dead, skipped, abandoned, bytes_in, bytes_out;
+    double proc_ms;
+};
+
+struct nf_runner {
+    const struct nf_stage *stage;
+    struct nf_conf *conf;
+    struct nf_processor proc;
+    rd_kafka_t *consumer;
+    rd_kafka_t *producer;
+    const char *in_topic;
+    const char *out_topic;
+    char dlq_topic[512];
+    struct nf_track *tracks;
+    size_t ntracks;
+    size_t max_inflight;
+    size_t inflight;
+    uint64_t epoch;
+    int closing; /* no more dead-lettering from delivery reports */
+    int fatal;
+    volatile sig_atomic_t *stop;
+    int64_t last_broker_warn;
+    struct nf_counters c;
+};
+
+static struct nf_track *nf_runner_track(struct nf_runner *r, int32_t partition)
+{
+    if (partition < 0 || partition > 100000) {
+        return NULL;
+    }
+    if ((size_t)partition >= r->ntracks) {
+        size_t n = (size_t)partition + 1;
+        struct nf_track *t = realloc(r->tracks, n * sizeof(*t));
+        if (!t) {
+            return NULL;
+        }
+        memset(t + r->ntracks, 0, (n - r->ntracks) * sizeof(*t));
+        r->tracks = t;
+        r->ntracks = n;
+    }
+    struct nf_track *t = &r->tracks[partition];
+    if (!t->slots && !(t->slots = calloc(r->max_inflight, sizeof(*t->slots)))) {
+        return NULL;
+    }
+    return t;
+}
+
+/* An input is done (output acknowledged, dead-lettered or skipped): advance the partition's
+ * contiguous done mark and store it for commit. Completions of a revoked assignment are
+ * ignored: the partition's new owner reprocesses those inputs. */
+static void nf_runner_complete(struct nf_runner *r, int32_t partition, uint64_t epoch,
+                               uint64_t seq)
+{
+    r->inflight--;
+    if ((size_t)partition >= r->ntracks) {
+        return;
+    }
+    struct nf_track *t = &r->tracks[partition];
+    if (!t->assigned || t->epoch != epoch || seq < t->head || seq >= t->tail) {
+        return;
+    }
+    t->slots[seq % r->max_inflight].done = 1;
+    int64_t store = -1;
+    while (t->head < t->tail && t->slots[t->head % r->max_inflight].done) {
+        store = t->slots[t->head % r->max_inflight].offset;
+        t->head++;
+    }
+    if (store < 0) {
+        return;
+    }
+    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(l, r->in_topic, partition)->offset = store + 1;
+    rd_kafka_resp_err_t err = rd_kafka_offsets_store(r->consumer, l);
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR && l->elems[0].err) {
+        err = l->elems[0].err;
+    }
+    /* _STATE: the partition was revoked meanwhile; its new owner will redo the input */
+    if (err && err != RD_KAFKA_RESP_ERR__STATE) {
+        nf_log_warn("storing offset %s[%d]@%lld failed: %s", r->in_topic, (int)partition,
+                    (long long)(store + 1), rd_kafka_err2str(err));
+    }
+    rd_kafka_topic_partition_list_destroy(l);
+}
+
+static void nf_pending_free(struct nf_pending *pd)
+{
+    if (pd) {
+        rd_kafka_message_destroy(pd->in);
+        free(pd);
+    }
+}
+
+/* Produce with the broker-side queue as back-pressure: on QUEUE_FULL serve delivery reports and
+ * try again. Returns 0 or the librdkafka error (the message was not enqueued). */
+static rd_kafka_resp_err_t nf_runner_produce(struct nf_runner *r, const char *topic,
+                                             const void *key, size_t key_len, const void *val,
+                                             size_t val_len, rd_kafka_headers_t *hdrs,
+                                             struct nf_pending *pd)
+{
+    for (;;) {
+        rd_kafka_resp_err_t err;
+        if (hdrs) {
+            err = rd_kafka_producev(r->producer, RD_KAFKA_V_TOPIC(topic),
+                                    RD_KAFKA_V_KEY(key, key_len),
+                                    RD_KAFKA_V_VALUE((void *)val, val_len),
+                                    RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                    RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_OPAQUE(pd), RD_KAFKA_V_END);
+        } else {
+            err = rd_kafka_producev(r->producer, RD_KAFKA_V_TOPIC(topic),
+                                    RD_KAFKA_V_KEY(key, key_len),
+                                    RD_KAFKA_V_VALUE((void *)val, val_len),
+                                    RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                    RD_KAFKA_V_OPAQUE(pd), RD_KAFKA_V_END);
+        }
+        if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+            return err;
+        }
+        rd_kafka_poll(r->producer, 100);
+    }
+}
+
+/* Dead-letter pd->in: original key, value and headers untouched, plus nf.* headers saying why.
+ * Takes ownership of pd (completed through the DLQ delivery report). */
+static void nf_runner_dead_letter(struct nf_runner *r, struct nf_pending *pd, const char *cls,
+                                  const char *reason)
+{
+    const rd_kafka_message_t *in = pd->in;
+    rd_kafka_headers_t *orig = NULL;
+    rd_kafka_headers_t *h = NULL;
+    if (rd_kafka_message_headers(in, &orig) == RD_KAFKA_RESP_ERR_NO_ERROR && orig) {
+        h = rd_kafka_headers_copy(orig);
+    } else {
+        h = rd_kafka_headers_new(8);
+    }
+    char num[32];
+    char ts[40];
+    nf_rfc3339(nf_now_ms(), ts, sizeof(ts));
+    rd_kafka_header_add(h, "nf.error", -1, reason, -1);
+    rd_kafka_header_add(h, "nf.error.class", -1, cls, -1);
+    rd_kafka_header_add(h, "nf.stage", -1, r->stage->name, -1);
+    rd_kafka_header_add(h, "nf.stage.version", -1, r->stage->version, -1);
+    rd_kafka_header_add(h, "nf.source.topic", -1, rd_kafka_topic_name(in->rkt), -1);
+    snprintf(num, sizeof(num), "%d", (int)in->partition);
+    rd_kafka_header_add(h, "nf.source.partition", -1, num, -1);
+    snprintf(num, sizeof(num), "%lld", (long long)in->offset);
+    rd_kafka_header_add(h, "nf.source.offset", -1, num, -1);
+    rd_kafka_header_add(h, "nf.failed.at", -1, ts, -1);
+    pd->is_dlq = 1;
+    rd_kafka_resp_err_t err = nf_runner_produce(r, r->dlq_topic, in->key, in->key_len, in->payload,
+                                                in->len, h, pd);
+    if (err) {
+        /* nowhere left to put it: stop without committing it, so nothing is lost */
+        rd_kafka_headers_destroy(h);
+        nf_log_error("cannot dead-letter %s[%d]@%lld to %s: %s; stopping so it is not lost",
+                     rd_kafka_topic_name(in->rkt), (int)in->partition, (long long)in->offset,
+                     r->dlq_topic, rd_kafka_err2str(err));
+        r->fatal = 1;
+        r->inflight--;
+        nf_pending_free(pd);
+        return;
+    }
+    r->c.dead++;
+}
+
+/* Errors after which sending the same message again can succeed. */
+static int nf_err_retriable(rd_kafka_resp_err_t err)
+{
+    switch (err) {
+    case RD_KAFKA_RESP_ERR__MSG_TIMED_OUT:
+    case RD_KAFKA_RESP_ERR__TIMED_OUT:
+    case RD_KAFKA_RESP_ERR__TRANSPORT:
+    case RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN:
+    case RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT:
+    case RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS:
+    case RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS_AFTER_APPEND:
+    case RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE:
+    case RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static void nf_runner_dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
+{
+    (void)rk;
+    struct nf_runner *r = opaque;
+    struct nf_pending *pd = m->_private;
+    if (!pd) {
+        return;
+    }
+    if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        if (!pd->is_dlq) {
+            r->c.produced++;
+            r->c.bytes_out += m->len;
+        }
+        nf_runner_complete(r, pd->partition, pd->epoch, pd->seq);
+        nf_pending_free(pd);
+        return;
+    }
+    if (r->closing || m->err == RD_KAFKA_RESP_ERR__PURGE_QUEUE ||
+        m->err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT) {
+        /* given up at shutdown: not committed, so reprocessed after restart */
+        r->inflight--;
+        r->c.abandoned++;
+        nf_pending_free(pd);
+        return;
+    }
+    if (nf_err_retriable(m->err) && pd->attempts < 1000) {
+        pd->attempts++;
+        nf_log_warn("delivery to %s failed (%s), sending again (attempt %d)",
+                    rd_kafka_topic_name(m->rkt), rd_kafka_err2str(m->err), pd->attempts + 1);
+        rd_kafka_headers_t *h = NULL;
+        rd_kafka_headers_t *mh = NULL;
+        if (rd_kafka_message_headers(m, &mh) == RD_KAFKA_RESP_ERR_NO_ERROR && mh) {
+            h = rd_kafka_headers_copy(mh);
+        }
+        rd_kafka_resp_err_t err = nf_runner_produce(r, rd_kafka_topic_name(m->rkt), m->key,
+                                                    m->key_len, m->payload, m->len, h, pd);
+        if (!err) {
+            return;
+        }
+        if (h) {
+            rd_kafka_headers_destroy(h);
+        }
+    }
+    if (!pd->is_dlq) {
+        char why[512];
+        snprintf(why, sizeof(why), "producing the output to %s failed: %s",
+                 rd_kafka_topic_name(m->rkt), rd_kafka_err2str(m->err));
+        nf_log_warn("id=%.*s %s; dead-lettering the input", (int)m->key_len,
+                    (const char *)m->key, why);
+        nf_runner_dead_letter(r, pd, "produce", why);
+        return;
+    }
+    nf_log_error("dead letter for %s[%d]@%lld not delivered to %s: %s; stopping so it is not lost",
+                 rd_kafka_topic_name(pd->in->rkt), (int)pd->in->partition,
+                 (long long)pd->in->offset, r->dlq_topic, rd_kafka_err2str(m->err));
+    r->fatal = 1;
+    r->inflight--;
+    nf_pending_free(pd);
+}
+
+static void nf_runner_error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque)
+{
+    struct nf_runner *r = opaque;
+    if (err == RD_KAFKA_RESP_ERR__FATAL) {
+        char buf[512];
+        rd_kafka_resp_err_t orig = rd_kafka_fatal_error(rk, buf, sizeof(buf));
+        nf_log_error("fatal Kafka error: %s: %s", rd_kafka_err2name(orig), buf);
+        r->fatal = 1;
+        return;
+    }
+    /* transient: librdkafka reconnects with back-off by itself; say so, at most every 10 s */
+    int64_t now = nf_mono_ms();
+    if (now - r->last_broker_warn >= 10000) {
+        r->last_broker_warn = now;
+        nf_log_warn("%s: %s (%s); retrying with back-off, nothing is committed meanwhile",
+                    rd_kafka_name(rk), rd_kafka_err2name((rd_kafka_resp_err_t)err), reason);
+    }
+}
+
+/* Drain outputs of the partitions being taken away, then commit what they completed. */
+static void nf_runner_revoke(struct nf_runner *r, rd_kafka_topic_partition_list_t *parts)
+{
+    int64_t t0 = nf_mono_ms();
+    rd_kafka_resp_err_t ferr =
+        rd_kafka_flush(r->producer, (int)nf_conf_get_int(r->conf, "shutdown.timeout.ms"));
+    if (ferr) {
+        nf_log_warn("revoke: outputs still in flight after flush (%s); their inputs will be "
+                    "reprocessed by the partitions' next owner", rd_kafka_err2str(ferr));
+    }
+    rd_kafka_resp_err_t cerr = rd_kafka_commit(r->consumer, NULL, 0);
+    if (cerr && cerr != RD_KAFKA_RESP_ERR__NO_OFFSET) {
+        nf_log_warn("revoke: commit failed: %s", rd_kafka_err2str(cerr));
+    }
+    for (int i = 0; i < parts->cnt; i++) {
+        int32_t p = parts->elems[i].partition;
+        if ((size_t)p < r->ntracks) {
+            r->tracks[p].assigned = 0;
+        }
+    }
+    nf_log_info("revoked %d partition(s) of %s in %lld ms", parts->cnt, r->in_topic,
+                (long long)(nf_mono_ms() - t0));
+}
+
+static void nf_runner_rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
+                                   rd_kafka_topic_partition_list_t *parts, void *opaque)
+{
+    struct nf_runner *r = opaque;
+    int coop = strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+    rd_kafka_error_t *e = NULL;
+    rd_kafka_resp_err_t aerr = RD_KAFKA_RESP_ERR_NO_ERROR;
+    if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+        for (int i = 0; i < parts->cnt; i++) {
+            struct nf_track *t = nf_runner_track(r, parts->elems[i].partition);
+            if (!t) {
+                nf_log_error("out of memory tracking partition %d", parts->elems[i].partition);
+                r->fatal = 1;
+                continue;
+            }
+            t->assigned = 1;
+            t->epoch = ++r->epoch;
+            t->head = t->tail = 0;
+        }
+        nf_log_info("assigned %d partition(s) of %s", parts->cnt, r->in_topic);
+        if (coop) {
+            e = rd_kafka_incremental_assign(rk, parts);
+        } else {
+            aerr = rd_kafka_assign(rk, parts);
+        }
+    } else if (err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
+        if (rd_kafka_assignment_lost(rk)) {
+            nf_log_warn("assignment lost (session timed out?): in-flight inputs will be "
+                        "reprocessed");
+        }
+        nf_runner_revoke(r, parts);
+        if (coop) {
+            e = rd_kafka_incremental_unassign(rk, parts);
+        } else {
+            aerr = rd_kafka_assign(rk, NULL);
+        }
+    } else {
+        nf_log_error("rebalance error: %s", rd_kafka_err2str(err));
+        aerr = rd_kafka_assign(rk, NULL);
+    }
+    if (e) {
+        nf_log_error("incremental (un)assign failed: %s", rd_kafka_error_string(e));
+        rd_kafka_error_destroy(e);
+    } else if (aerr) {
+        nf_log_error("assign failed: %s", rd_kafka_err2str(aerr));
+    }
+}
+
+/* Consumer with at-least-once settings; user kafka.* keys applied on top of the defaults. */
+static rd_kafka_t *nf_runner_consumer_new(struct nf_runner *r, char *errstr, size_t errstr_size)
+{
+    char rderr[512];
+    char client_id[300];
+    char host[128] = "localhost";
+    gethostname(host, sizeof(host) - 1);
+    snprintf(client_id, sizeof(client_id), "newsflow-%s-%s", r->stage->name, host);
+    const char *group = nf_conf_get_str(r->conf, "group.id");
+    const char *const defaults[][2] = {
+        {"group.id", group},
+        {"client.id", client_id},
+        {"auto.offset.reset", "earliest"},
+        {"enable.auto.commit", "true"},
+        {"enable.auto.offset.store", "false"}, /* we store after delivery */
+        {"enable.partition.eof", "false"},
+        /* eager range/roundrobin: cooperative-sticky can crash on close in 2.0.2 (#4312) */
+        {"partition.assignment.strategy", "range,roundrobin"},
+    };
+    rd_kafka_conf_t *kc = rd_kafka_conf_new();
+    for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++) {
+        if (rd_kafka_conf_set(kc, defaults[i][0], defaults[i][1], rderr, sizeof(rderr))) {
+            nf_seterr(errstr, errstr_size, NF_ERR_CONFIG, "%s: %s", defaults[i][0], rderr);
+            rd_kafka_conf_destroy(kc);
+            return NULL;
+        }
+    }
+    static const char *const producer_only[] = {
+        "enable.idempotence", "partitioner", "linger.ms", "compression.type", "acks",
+        "message.timeout.ms", "queue.buffering.max.messages", "queue.buffering.max.kbytes",
+        "batch.num.messages", "batch.size", "transactional.id", "message.send.max.retries",
+        NULL};
+    for (size_t i = 0; i < nf_conf_kafka_count(r->conf); i++) {
+        const char *name;
+        const char *value;
+        nf_conf_kafka_get(r->conf, i, &name, &value);
+        int skip = 0;
+        for (size_t j = 0; producer_only[j]; j++) {
+            skip |= strcmp(name, producer_only[j]) == 0;
+        }
+        if (!skip && rd_kafka_conf_set(kc, name, value, rderr, sizeof(rderr))) {
+            nf_seterr(errstr, errstr_size, NF_ERR_CONFIG, "kafka.%s: %s", name, rderr);
+            rd_kafka_conf_destroy(kc);
+            return NULL;
+        }
+    }
+    rd_kafka_conf_set_opaque(kc, r);
+    rd_kafka_conf_set_rebalance_cb(kc, nf_runner_rebalance_cb);
+    rd_kafka_conf_set_error_cb(kc, nf_runner_error_cb);
+    rd_kafka_conf_set_log_cb(kc, nf_kafka_log_cb);
+    rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, kc, rderr, sizeof(rderr));
+    if (!rk) {
+        nf_seterr(errstr, errstr_size, NF_ERR_KAFKA, "cannot create consumer: %s", rderr);
+        rd_kafka_conf_destroy(kc);
+        return NULL;
+    }
+    rd_kafka_poll_set_consumer(rk);
+    return rk;
+}
+
+/* Wait until the input, output and dead-letter topics exist (they are not auto-created: a
+ * typo must not silently create a topic nobody reads). */
+static int nf_runner_wait_topics(struct nf_runner *r, char *errstr, size_t errstr_size)
+{
+    const char *topics[3] = {r->in_topic, r->out_topic, r->dlq_topic};
+    int timeout = (int)nf_conf_get_int(r->conf, "startup.timeout.ms");
+    int64_t deadline = nf_mono_ms() + timeout;
+    const char *missing = NULL;
+    int64_t last_log = 0;
+    while (!*r->stop) {
+        const struct rd_kafka_metadata *md = NULL;
+        rd_kafka_resp_err_t err = rd_kafka_metadata(r->producer, 1, NULL, &md, 5000);
+        missing = "(cluster unreachable)";
+        if (!err) {
+            missing = NULL;
+            for (int i = 0; i < 3 && !missing; i++) {
+                int found = 0;
+                for (int t = 0; t < md->topic_cnt; t++) {
+                    if (strcmp(md->topics[t].topic, topics[i]) == 0 && !md->topics[t].err) {
+                        found = 1;
+                    }
+                }
+                if (!found) {
+                    missing = topics[i];
+                }
+            }
+            rd_kafka_metadata_destroy(md);
+            if (!missing) {
+                return 0;
+            }
+        }
+        if (timeout && nf_mono_ms() >= deadline) {
+            break;
+        }
+        if (nf_mono_ms() - last_log > 10000) {
+            last_log = nf_mono_ms();
+            nf_log_warn("waiting for topic %s%s", missing,
+                        err ? " (broker not reachable yet)" : "");
+        }
+        usleep(500 * 1000);
+    }
+    return nf_seterr(errstr, errstr_size, NF_ERR_KAFKA,
+                     "topic %s not available (create %s, %s and %s first)",
+                     missing ? missing : "?", r->in_topic, r->out_topic, r->dlq_topic);
+}
+
+/* Handle one consumed message. Takes ownership of m. */
+static void nf_runner_handle(struct nf_runner *r, rd_kafka_message_t *m)
+{
+    struct nf_track *t = nf_runner_track(r, m->partition);
+    if (!t || !t->assigned) {
+        rd_kafka_message_destroy(m); /* not ours (anymore): do not process, do not commit */
+        return;
+    }
+    struct nf_pending *pd = calloc(1, sizeof(*pd));
+    if (!pd) {
+        nf_log_error("out of memory");
+        r->fatal = 1;
+        rd_kafka_message_destroy(m);
+        return;
+    }
+    pd->in = m;
+    pd->partition = m->partition;
+    pd->epoch = t->epoch;
+    pd->seq = t->tail++;
+    t->slots[pd->seq % r->max_inflight] = (struct nf_slot){m->offset, 0};
+    r->inflight++;
+    r->c.consumed++;
+    r->c.bytes_in += m->len;
+
+    struct nf_source src = {rd_kafka_topic_name(m->rkt), m->partition, m->offset};
+    struct nf_processed res;
+    nf_process(&r->proc, m->payload ? m->payload : "", m->len, &src, &res);
+    r->c.proc_ms += res.ms;
+    switch (res.outcome) {
+    case NF_OUT_PUBLISH: {
+        rd_kafka_resp_err_t err = nf_runner_produce(r, r->out_topic, res.id, strlen(res.id),
+                                                    res.out, res.out_len, NULL, pd);
+        if (err) {
+            char why[512];
+            snprintf(why, sizeof(why), "producing the output to %s failed: %s", r->out_topic,
+                     rd_kafka_err2str(err));
+            nf_runner_dead_letter(r, pd, "produce", why);
+        }
+        break;
+    }
+    case NF_OUT_SKIP:
+        r->c.skipped++;
+        nf_runner_complete(r, pd->partition, pd->epoch, pd->seq);
+        nf_pending_free(pd);
+        break;
+    case NF_OUT_DEAD:
+        /* an undecodable record has no id: name it by its message key */
+        nf_log_warn("%s[%d]@%lld id=%.*s dead-lettered (%s): %s", src.topic, (int)src.partition,
+                    (long long)src.offset, res.id[0] ? (int)strlen(res.id) : (int)m->key_len,
+                    res.id[0] ? res.id : m->key ? (const char *)m->key : "", res.err_class,
+                    res.reason);
+        nf_runner_dead_letter(r, pd, res.err_class, res.reason);
+        break;
+    case NF_OUT_ABANDON:
+        /* stopping mid-retry: leave it uncommitted (the partition's mark stops before it) */
+        r->inflight--;
+        r->c.abandoned++;
+        nf_pending_free(pd);
+        break;
+    }
+    free(res.out);
+}
+
+static void nf_runner_log_counters(struct nf_runner *r, const char *what)
+{
+    nf_log_info("%s: consumed=%llu produced=%llu dead_lettered=%llu skipped=%llu "
+                "abandoned=%llu in_flight=%zu avg_processing_ms=%.3f",
+                what, (unsigned long long)r->c.consumed, (unsigned long long)r->c.produced,
+                (unsigned long long)r->c.dead, (unsigned long long)r->c.skipped,
+                (unsigned long long)r->c.abandoned, r->inflight,
+                r->c.consumed ? r->c.proc_ms / (double)r->c.consumed : 0.0);
+}
+
+int nf_runner_run_kafka(const struct nf_stage *stage, struct nf_conf *conf, void *state,
+                        volatile sig_atomic_t *stop)
+{
+    char errstr[1024];
+    int rc = 1;
+    struct nf_runner r;
+    memset(&r, 0, sizeof(r));
+    r.stage = stage;
+    r.conf = conf;
+    r.stop = stop;
+    r.in_topic = nf_conf_get_str(conf, "input.topic");
+    r.out_topic = nf_conf_get_str(conf, "output.topic");
+    snprintf(r.dlq_topic, sizeof(r.dlq_topic), "%s", nf_conf_get_str(conf, "dlq.topic"));
+    r.max_inflight = (size_t)nf_conf_get_int(conf, "max.inflight");
+    nf_processor_init(&r.proc, stage, conf, state, stop);
+
+    r.producer = nf_kafka_producer_new(conf, nf_runner_dr_cb, &r, errstr, sizeof(errstr));
+    if (!r.producer) {
+        nf_log_error("%s", errstr);
+        goto done;
+    }
+    if (nf_runner_wait_topics(&r, errstr, sizeof(errstr)) != 0) {
+        nf_log_error("%s", errstr);
+        goto done;
+    }
+    if (!(r.consumer = nf_runner_consumer_new(&r, errstr, sizeof(errstr)))) {
+        nf_log_error("%s", errstr);
+        goto done;
+    }
+    rd_kafka_topic_partition_list_t *sub = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(sub, r.in_topic, RD_KAFKA_PARTITION_UA);
+    rd_kafka_resp_err_t serr = rd_kafka_subscribe(r.consumer, sub);
+    rd_kafka_topic_partition_list_destroy(sub);
+    if (serr) {
+        nf_log_error("subscribe to %s failed: %s", r.in_topic, rd_kafka_err2str(serr));
+        goto done;
+    }
+    nf_log_info("%s %s running: %s -> %s (dead letters: %s), group %s", stage->name,
+                stage->version, r.in_topic, r.out_topic, r.dlq_topic,
+                nf_conf_get_str(conf, "group.id"));
+
+    int64_t last_report = nf_mono_ms();
+    while (!*stop && !r.fatal) {
+        /* back-pressure: too much unacknowledged output, serve delivery reports only */
+        if (r.inflight >= r.max_inflight) {
+            rd_kafka_poll(r.producer, 100);
+            continue;
+        }
+        rd_kafka_message_t *m = rd_kafka_consumer_poll(r.consumer, 100);
+        rd_kafka_poll(r.producer, 0);
+        if (m) {
+            if (m->err) {
+                if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+                    nf_log_warn("consumer: %s", rd_kafka_message_errstr(m));
+                }
+                rd_kafka_message_destroy(m);
+            } else {
+                nf_runner_handle(&r, m);
+            }
+        }
+        if (nf_mono_ms() - last_report >= 60000) {
+            last_report = nf_mono_ms();
+            nf_runner_log_counters(&r, "progress");
+        }
+    }
+
+    /* shutdown: finish in-flight outputs, commit, leave the group */
+    nf_log_info("stopping: flushing %zu in-flight record(s)", r.inflight);
+    rc = r.fatal ? 1 : 0;
+    rd_kafka_resp_err_t ferr =
+        rd_kafka_flush(r.producer, (int)nf_conf_get_int(conf, "shutdown.timeout.ms"));
+    if (ferr) {
+        nf_log_warn("shutdown: %d output(s) not acknowledged in time; their inputs stay "
+                    "uncommitted and will be reprocessed", rd_kafka_outq_len(r.producer));
+    }
+    rd_kafka_resp_err_t cerr = rd_kafka_commit(r.consumer, NULL, 0);
+    if (cerr && cerr != RD_KAFKA_RESP_ERR__NO_OFFSET) {
+        nf_log_warn("final commit failed: %s", rd_kafka_err2str(cerr));
+    }
+done:
+    r.closing = 1;
+    if (r.consumer) {
+        rd_kafka_consumer_close(r.consumer); /* revoke (flush + commit) and leave the group */
+        rd_kafka_destroy(r.consumer);
+    }
+    if (r.producer) {
+        rd_kafka_purge(r.producer, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+        rd_kafka_flush(r.producer, 1000); /* serve the purged delivery reports: frees opaques */
+        rd_kafka_destroy(r.producer);
+    }
+    nf_runner_log_counters(&r, "stopped");
+    for (size_t i = 0; i < r.ntracks; i++) {
+        free(r.tracks[i].slots);
+    }
+    free(r.tracks);
+    return rc;
+}

@@ -1,0 +1,447 @@
+/* ingest.c - newsflow-ingest: feed scraped pages into the raw-html topic (the head of the
+ * pipeline). Sources, given as arguments: HTML files, folders (recursive, *.html / *.htm), and
+ * JSONL files (*.jsonl, one {url, html, ...} record per line). Each page becomes one raw-html
+ * record keyed by its id; counts of sent and failed are printed at the end, and the exit code is
+ * non-zero if anything failed. With --print the records go to stdout instead of Kafka, ready to
+ * pipe into a stage's --stdio mode.
+ *
+ * Pages that are not valid UTF-8 (a windows-1252 or EUC-KR page) cannot travel as a JSON string
+ * unchanged; their exact bytes go base64-encoded in "html_base64" so that clean can decode them
+ * with the right charset.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <librdkafka/rdkafka.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "newsflow/cli.h"
+#include "newsflow/err.h"
+#include "newsflow/kafka.h"
+#include "newsflow/log.h"
+#include "newsflow/record.h"
+#include "newsflow/util.h"
+
+#define INGEST_MAX_DEPTH 32
+
+static const struct nf_prop ingest_props[] = {
+    {"ingest.topic", NF_PROP_STR, "raw-html", 0, 0, NULL, "topic to publish to"},
+    {"ingest.source", NF_PROP_STR, NULL, 0, 0, NULL, "value of the records' \"source\" field"},
+    {"ingest.base_url", NF_PROP_STR, NULL, 0, 0, NULL,
+     "URL prefix for files (default file://<absolute path>)"},
+    {"ingest.max_bytes", NF_PROP_INT, "16777216", 1, 1073741824, NULL,
+     "pages or lines larger than this are counted as failed"},
+    {"ingest.flush_timeout_ms", NF_PROP_INT, "60000", 0, 3600000, NULL,
+     "how long to wait for the broker to acknowledge everything at the end"},
+    NF_PROP_END,
+};
+
+struct ingest {
+    struct nf_conf *conf;
+    rd_kafka_t *rk; /* NULL with --print */
+    const char *topic;
+    size_t max_bytes;
+    unsigned long sent;   /* acknowledged by the broker (or printed) */
+    unsigned long failed; /* unreadable, invalid, or not acknowledged */
+    unsigned long queued;
+};
+
+static volatile sig_atomic_t ingest_stop;
+
+static void ingest_on_signal(int sig)
+{
+    (void)sig;
+    ingest_stop = 1;
+}
+
+static void ingest_dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
+{
+    (void)rk;
+    struct ingest *in = opaque;
+    if (m->err) {
+        in->failed++;
+        nf_log_error("id=%.*s not delivered: %s", (int)m->key_len, (const char *)m->key,
+                     rd_kafka_err2str(m->err));
+    } else {
+        in->sent++;
+    }
+}
+
+static int ingest_defaults(struct nf_conf *conf, const void *opaque)
+{
+    (void)opaque;
+    return nf_kafka_defaults(conf);
+}
+
+/* Publish one record (ensuring id and fetched_at). Returns 0, or -1 (counted as failed). */
+static int ingest_emit(struct ingest *in, json_t *rec, const char *where)
+{
+    char err[512];
+    if (nf_record_ensure_id(rec, err, sizeof(err)) != 0) {
+        nf_log_error("%s: %s", where, err);
+        in->failed++;
+        return -1;
+    }
+    if (!nf_record_str(rec, "html") && !nf_record_str(rec, "html_base64")) {
+        nf_log_error("%s: record has no \"html\" string", where);
+        in->failed++;
+        return -1;
+    }
+    if (!json_object_get(rec, "fetched_at")) {
+        char ts[40];
+        nf_rfc3339(nf_now_ms(), ts, sizeof(ts));
+        json_object_set_new(rec, "fetched_at", json_string(ts));
+    }
+    const char *source = nf_conf_get_str(in->conf, "ingest.source");
+    if (source && !json_object_get(rec, "source")) {
+        json_object_set_new(rec, "source", json_string(source));
+    }
+    size_t len = 0;
+    char *val = nf_record_encode(rec, &len);
+    if (!val) {
+        nf_log_error("%s: out of memory", where);
+        in->failed++;
+        return -1;
+    }
+    const char *id = nf_record_str(rec, "id");
+    int rc = 0;
+    if (!in->rk) {
+        fwrite(val, 1, len, stdout);
+        putchar('\n');
+        in->sent++;
+        goto done;
+    }
+    for (;;) {
+        rd_kafka_resp_err_t e = rd_kafka_producev(
+            in->rk, RD_KAFKA_V_TOPIC(in->topic), RD_KAFKA_V_KEY(id, strlen(id)),
+            RD_KAFKA_V_VALUE(val, len), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+        if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+            rd_kafka_poll(in->rk, 100);
+            continue;
+        }
+        if (e) {
+            nf_log_error("%s: produce failed: %s", where, rd_kafka_err2str(e));
+            in->failed++;
+            rc = -1;
+        } else {
+            in->queued++;
+        }
+        break;
+    }
+    rd_kafka_poll(in->rk, 0);
+done:
+    free(val);
+    return rc;
+}
+
+static char *ingest_base64(const unsigned char *p, size_t n)
+{
+    static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    char *out = malloc((n + 2) / 3 * 4 + 1);
+    size_t o = 0;
+    if (!out) {
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i += 3) {
+        uint32_t v = (uint32_t)p[i] << 16;
+        if (i + 1 < n) {
+            v |= (uint32_t)p[i + 1] << 8;
+        }
+        if (i + 2 < n) {
+            v |= p[i + 2];
+        }
+        out[o++] = tbl[(v >> 18) & 63];
+        out[o++] = tbl[(v >> 12) & 63];
+        out[o++] = i + 1 < n ? tbl[(v >> 6) & 63] : '=';
+        out[o++] = i + 2 < n ? tbl[v & 63] : '=';
+    }
+    out[o] = '\0';
+    return out;
+}
+
+/* Read a whole file of at most max bytes; *data is malloc'ed. */
+static int ingest_slurp(const char *path, size_t max, char **data, size_t *len, char *err,
+                        size_t errsz)
+{
+    *data = NULL;
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        return nf_seterr(err, errsz, NF_ERR_IO, "cannot open: %s", strerror(errno));
+    }
+    struct nf_buf b = {0};
+    char chunk[65536];
+    size_t n;
+    int rc = 0;
+    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+        if (b.len + n > max) {
+            rc = nf_seterr(err, errsz, NF_ERR_LIMIT, "larger than ingest.max_bytes (%zu)", max);
+            break;
+        }
+        if (nf_buf_append(&b, chunk, n) != 0) {
+            rc = nf_seterr(err, errsz, NF_ERR_NOMEM, "out of memory");
+            break;
+        }
+    }
+    if (!rc && ferror(fp)) {
+        rc = nf_seterr(err, errsz, NF_ERR_IO, "read error");
+    }
+    fclose(fp);
+    if (rc) {
+        nf_buf_free(&b);
+        return rc;
+    }
+    *len = b.len;
+    *data = nf_buf_steal(&b);
+    return *data ? 0 : nf_seterr(err, errsz, NF_ERR_NOMEM, "out of memory");
+}
+
+static void ingest_html_file(struct ingest *in, const char *path)
+{
+    char err[512];
+    char *data = NULL;
+    size_t len = 0;
+    if (ingest_slurp(path, in->max_bytes, &data, &len, err, sizeof(err)) != 0) {
+        nf_log_error("%s: %s", path, err);
+        in->failed++;
+        return;
+    }
+    char abs[PATH_MAX];
+    char url[PATH_MAX + 256];
+    const char *base = nf_conf_get_str(in->conf, "ingest.base_url");
+    if (!realpath(path, abs)) {
+        snprintf(abs, sizeof(abs), "%s", path);
+    }
+    if (base) {
+        const char *slash = strrchr(path, '/');
+        snprintf(url, sizeof(url), "%s%s", base, slash ? slash + 1 : path);
+    } else {
+        snprintf(url, sizeof(url), "file://%s", abs);
+    }
+    json_t *rec = json_object();
+    json_object_set_new(rec, "url", json_string(url));
+    if (nf_utf8_valid(data, len) && !memchr(data, '\0', len)) {
+        json_object_set_new(rec, "html", json_stringn(data, len));
+    } else {
+        char *b64 = ingest_base64((const unsigned char *)data, len);
+        json_object_set_new(rec, "html_base64", b64 ? json_string(b64) : json_null());
+        free(b64);
+    }
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        char ts[40];
+        nf_rfc3339((int64_t)st.st_mtime * 1000, ts, sizeof(ts));
+        json_object_set_new(rec, "fetched_at", json_string(ts));
+    }
+    ingest_emit(in, rec, path);
+    json_decref(rec);
+    free(data);
+}
+
+static void ingest_jsonl_file(struct ingest *in, const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        nf_log_error("%s: cannot open: %s", path, strerror(errno));
+        in->failed++;
+        return;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    unsigned long lineno = 0;
+    char where[PATH_MAX + 32];
+    char err[512];
+    while (!ingest_stop && (n = getline(&line, &cap, fp)) >= 0) {
+        lineno++;
+        snprintf(where, sizeof(where), "%s:%lu", path, lineno);
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) {
+            n--;
+        }
+        if (n == 0) {
+            continue; /* blank lines separate nothing; skip them */
+        }
+        json_t *rec = NULL;
+        if (nf_record_decode(line, (size_t)n, in->max_bytes, &rec, err, sizeof(err)) != 0) {
+            nf_log_error("%s: %s", where, err);
+            in->failed++;
+            continue;
+        }
+        ingest_emit(in, rec, where);
+        json_decref(rec);
+    }
+    free(line);
+    fclose(fp);
+}
+
+static int ingest_has_suffix(const char *s, const char *suf)
+{
+    size_t a = strlen(s);
+    size_t b = strlen(suf);
+    return a >= b && strcasecmp(s + a - b, suf) == 0;
+}
+
+static int ingest_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void ingest_path(struct ingest *in, const char *path, int depth, int explicit);
+
+/* Folders: entries in sorted order (a stable ingest order), recursion bounded. */
+static void ingest_dir(struct ingest *in, const char *path, int depth)
+{
+    if (depth > INGEST_MAX_DEPTH) {
+        nf_log_error("%s: deeper than %d folders, skipped", path, INGEST_MAX_DEPTH);
+        in->failed++;
+        return;
+    }
+    DIR *d = opendir(path);
+    if (!d) {
+        nf_log_error("%s: cannot open folder: %s", path, strerror(errno));
+        in->failed++;
+        return;
+    }
+    char **names = NULL;
+    size_t n = 0;
+    size_t cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.') {
+            continue;
+        }
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            char **nn = realloc(names, cap * sizeof(*nn));
+            if (!nn) {
+                break;
+            }
+            names = nn;
+        }
+        if (!(names[n] = strdup(e->d_name))) {
+            break;
+        }
+        n++;
+    }
+    closedir(d);
+    qsort(names, n, sizeof(*names), ingest_cmp);
+    for (size_t i = 0; i < n; i++) {
+        char child[PATH_MAX];
+        snprintf(child, sizeof(child), "%s/%s", path, names[i]);
+        if (!ingest_stop) {
+            ingest_path(in, child, depth + 1, 0);
+        }
+        free(names[i]);
+    }
+    free(names);
+}
+
+static void ingest_path(struct ingest *in, const char *path, int depth, int explicit)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        nf_log_error("%s: %s", path, strerror(errno));
+        in->failed++;
+        return;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        ingest_dir(in, path, depth);
+    } else if (ingest_has_suffix(path, ".jsonl") || ingest_has_suffix(path, ".ndjson")) {
+        ingest_jsonl_file(in, path);
+    } else if (explicit || ingest_has_suffix(path, ".html") || ingest_has_suffix(path, ".htm")) {
+        ingest_html_file(in, path);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    char errstr[1024];
+    int print = 0;
+    const struct nf_cli_flag flags[] = {
+        {"--print", &print, "write the records to stdout as JSON lines instead of Kafka"},
+        {NULL, NULL, NULL},
+    };
+    const struct nf_prop *tables[] = {nf_common_props, ingest_props, NULL};
+    const struct nf_cli cli = {
+        .prog = "newsflow-ingest",
+        .synopsis = "[--print] [-c FILE] [-X key=value]... PATH...",
+        .usage = "PATH: an HTML file, a folder (recursive: *.html, *.htm, *.jsonl) or a JSONL\n"
+                 "file of {\"url\", \"html\", ...} records. Publishes one raw-html record per\n"
+                 "page, keyed by id (derived from the URL when absent), and prints the counts.\n"
+                 "Exit status: 0 all sent, 1 some failed, 2 usage error.",
+        .tables = tables,
+        .flags = flags,
+        .set_defaults = ingest_defaults,
+    };
+    struct nf_conf *conf = NULL;
+    int argi = 0;
+    int r = nf_cli_parse(&cli, argc, argv, &conf, &argi, errstr, sizeof(errstr));
+    if (r == NF_CLI_EXIT) {
+        return 0;
+    }
+    if (r < 0) {
+        fprintf(stderr, "newsflow-ingest: %s\n", errstr);
+        return 2;
+    }
+    if (argi >= argc) {
+        fprintf(stderr, "newsflow-ingest: no PATH given (see --help)\n");
+        nf_conf_destroy(conf);
+        return 2;
+    }
+    nf_log_level_t level = NF_LOG_INFO;
+    nf_log_level_parse(nf_conf_get_str(conf, "log.level"), &level);
+    nf_log_format_t format = NF_LOG_LOGFMT;
+    nf_log_format_parse(nf_conf_get_str(conf, "log.format"), &format);
+    nf_log_setup("ingest", level, format);
+
+    struct ingest in;
+    memset(&in, 0, sizeof(in));
+    in.conf = conf;
+    in.topic = nf_conf_get_str(conf, "ingest.topic");
+    in.max_bytes = (size_t)nf_conf_get_int(conf, "ingest.max_bytes");
+    int rc = 1;
+    if (!print) {
+        in.rk = nf_kafka_producer_new(conf, ingest_dr_cb, &in, errstr, sizeof(errstr));
+        if (!in.rk) {
+            nf_log_error("%s", errstr);
+            goto done;
+        }
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = ingest_on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    for (int i = argi; i < argc && !ingest_stop; i++) {
+        ingest_path(&in, argv[i], 0, 1);
+    }
+    if (in.rk) {
+        rd_kafka_resp_err_t e =
+            rd_kafka_flush(in.rk, (int)nf_conf_get_int(conf, "ingest.flush_timeout_ms"));
+        if (e) {
+            int left = rd_kafka_outq_len(in.rk);
+            nf_log_error("%d record(s) not acknowledged by the broker in time", left);
+            in.failed += (unsigned long)left;
+            rd_kafka_purge(in.rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+            /* the purged ones come back as failed delivery reports: undo the double count */
+            unsigned long before = in.failed;
+            rd_kafka_flush(in.rk, 1000);
+            in.failed = before;
+        }
+    } else {
+        fflush(stdout);
+    }
+    fprintf(stderr, "newsflow-ingest: sent %lu, failed %lu%s\n", in.sent, in.failed,
+            ingest_stop ? " (interrupted)" : "");
+    rc = in.failed || ingest_stop ? 1 : 0;
+done:
+    if (in.rk) {
+        rd_kafka_destroy(in.rk);
+    }
+    nf_conf_destroy(conf);
+    return rc;
+}

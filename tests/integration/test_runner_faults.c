@@ -1,0 +1,183 @@
+/* test_runner_faults.c - the runner against a real broker: bad records go to the dead-letter
+ * topic with their reason while good ones flow; SIGTERM mid-stream exits 0 promptly and a
+ * restarted stage finishes the job with nothing lost.
+ */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "harness.h"
+#include "newsflow/util.h"
+
+static void produce_page(const char *topic, const char *id, const char *body)
+{
+    json_t *rec = json_pack("{s:s, s:s, s:s, s:s}", "id", id, "url", "https://example.test/a",
+                            "fetched_at", "2026-11-28T10:00:00Z", "html", body);
+    char *s = json_dumps(rec, JSON_COMPACT);
+    h_produce(topic, id, s, strlen(s));
+    free(s);
+    json_decref(rec);
+}
+
+static const struct h_msg *find(const struct h_msgs *m, const char *key)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        if (strcmp(m->v[i].key, key) == 0) {
+            return &m->v[i];
+        }
+    }
+    return NULL;
+}
+
+static void test_runner_dead_letters_bad_records_and_keeps_going(void **st)
+{
+    (void)st;
+    struct h_topics t;
+    h_topics_create(&t, "dlq", 3);
+    const char *page = "<html><head><title>Good page</title></head><body><article>"
+                       "<p>The council approved the new budget on Monday after a long debate "
+                       "about schools, roads and the future of the harbour.</p></article>"
+                       "</body></html>";
+    produce_page(t.raw, "good-1", page);
+    static const char bad_json[] = "{\"id\": \"bad-json\", \"html\": ";
+    static const char bad_utf8[] = "{\"id\":\"bad-utf8\",\"html\":\"\xff\xfe\"}";
+    static const char no_html[] = "{\"id\":\"no-html\",\"url\":\"https://x.test/\"}";
+    h_produce(t.raw, "bad-json", bad_json, strlen(bad_json));
+    h_produce(t.raw, "bad-utf8", bad_utf8, strlen(bad_utf8));
+    h_produce(t.raw, "no-html", no_html, strlen(no_html));
+    h_produce(t.raw, "not-object", "[1,2,3]", 7);
+    h_produce(t.raw, "empty", "", 0);
+    /* over max.record.bytes (set to 4096 below) */
+    char *big = malloc(20000);
+    memset(big, 'a', 19999);
+    big[19999] = '\0';
+    produce_page(t.raw, "too-big", big);
+    free(big);
+    produce_page(t.raw, "good-2", page);
+    h_flush();
+
+    const char *extra[] = {"max.record.bytes=4096", NULL};
+    char group[160];
+    snprintf(group, sizeof(group), "%s-g", t.raw);
+    unlink("/tmp/newsflow-itest-dlq.log");
+    pid_t pid = h_start_stage("clean", t.raw, t.cleaned, group, "/tmp/newsflow-itest-dlq.log",
+                              extra);
+    struct h_msgs good, dead;
+    h_read(t.cleaned, 2, 60000, &good);
+    h_read(t.raw_dlq, 6, 60000, &dead);
+    assert_true(h_alive(pid)); /* bad input never kills the stage */
+    assert_int_equal(h_stop(pid, SIGTERM, 60000), 0);
+
+    assert_int_equal(good.n, 2);
+    assert_true(h_has_key(&good, "good-1"));
+    assert_true(h_has_key(&good, "good-2"));
+    assert_int_equal(dead.n, 6);
+    struct {
+        const char *key, *cls, *reason;
+    } want[] = {
+        {"bad-json", "decode", "invalid JSON"},
+        {"bad-utf8", "decode", "invalid JSON"}, /* jansson reports bad UTF-8 as a parse error */
+        {"no-html", "validate", "missing field \"html\""},
+        {"not-object", "decode", "not a JSON object"},
+        {"empty", "decode", "empty record"},
+        {"too-big", "decode", "exceeds max.record.bytes"},
+    };
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        const struct h_msg *m = find(&dead, want[i].key);
+        assert_non_null(m);
+        assert_non_null(m->hdr_error);
+        assert_non_null(m->hdr_class);
+        assert_string_equal(m->hdr_class, want[i].cls);
+        if (!strstr(m->hdr_error, want[i].reason)) {
+            fail_msg("%s: reason \"%s\" lacks \"%s\"", want[i].key, m->hdr_error, want[i].reason);
+        }
+    }
+    /* the original bytes are untouched */
+    const struct h_msg *bj = find(&dead, "bad-json");
+    assert_int_equal(bj->len, strlen(bad_json));
+    assert_memory_equal(bj->value, bad_json, strlen(bad_json));
+    h_msgs_free(&good);
+    h_msgs_free(&dead);
+}
+
+#define RESTART_N 3000
+
+static void test_runner_sigterm_midstream_then_restart_loses_nothing(void **st)
+{
+    (void)st;
+    struct h_topics t;
+    h_topics_create(&t, "restart", 3);
+    /* many small records through one producer */
+    for (int i = 0; i < RESTART_N; i++) {
+        char id[32];
+        char body[512];
+        snprintf(id, sizeof(id), "r-%04d", i);
+        snprintf(body, sizeof(body),
+                 "<html><body><article><p>Record %d: the harbour authority said traffic grew "
+                 "again this year, with more ships calling at the port.</p></article></body>"
+                 "</html>", i);
+        produce_page(t.raw, id, body);
+    }
+    h_flush();
+    char group[160];
+    snprintf(group, sizeof(group), "%s-g", t.raw);
+    const char *log = "/tmp/newsflow-itest-restart.log";
+    unlink(log);
+    /* slow the first run down (one record in flight, each waiting for a lingering batch) so
+     * that SIGTERM surely lands mid-stream */
+    const char *slow[] = {"max.inflight=1", "kafka.linger.ms=20", NULL};
+    pid_t pid = h_start_stage("clean", t.raw, t.cleaned, group, log, slow);
+    struct h_msgs first;
+    h_read(t.cleaned, 20, 60000, &first);
+    assert_true(first.n >= 20);
+    int64_t t0 = nf_mono_ms();
+    int rc = h_stop(pid, SIGTERM, 30000);
+    int64_t stop_ms = nf_mono_ms() - t0;
+    print_message("SIGTERM: exit %d after %lld ms\n", rc, (long long)stop_ms);
+    assert_int_equal(rc, 0);
+    struct h_msgs mid;
+    h_read(t.cleaned, RESTART_N * 2, 3000, &mid);
+    print_message("before restart: %zu outputs\n", mid.n);
+    assert_true(mid.n < RESTART_N); /* it really stopped mid-stream */
+
+    pid = h_start_stage("clean", t.raw, t.cleaned, group, log, NULL);
+    struct h_msgs all;
+    int64_t deadline = nf_mono_ms() + 90000;
+    size_t distinct = 0;
+    do {
+        h_read(t.cleaned, RESTART_N * 2, 2000, &all);
+        distinct = h_distinct_keys(&all);
+        if (distinct < RESTART_N) {
+            h_msgs_free(&all);
+        }
+    } while (distinct < RESTART_N && nf_mono_ms() < deadline);
+    assert_int_equal(h_stop(pid, SIGTERM, 30000), 0);
+    print_message("after restart: %zu outputs, %zu distinct ids, %zu duplicates\n", all.n,
+                  distinct, all.n - distinct);
+    assert_int_equal(distinct, RESTART_N);
+    for (int i = 0; i < RESTART_N; i++) {
+        char id[32];
+        snprintf(id, sizeof(id), "r-%04d", i);
+        assert_true(h_has_key(&all, id));
+    }
+    h_msgs_free(&first);
+    h_msgs_free(&mid);
+    h_msgs_free(&all);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_runner_dead_letters_bad_records_and_keeps_going),
+        cmocka_unit_test(test_runner_sigterm_midstream_then_restart_loses_nothing),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
