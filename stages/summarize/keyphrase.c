@@ -102,15 +102,7 @@ static size_t kp_text_key(const char *text, size_t a, size_t b, char *out, size_
  * "deploying", "suffered"): without part-of-speech tags, these suffixes are a cheap stand-in. */
 static int kp_edge_ok(const struct nf_rank_doc *d, size_t t)
 {
-    const struct nf_lex_tok *tok = &d->toks.v[t];
-    if (tok->flags & NF_LEX_CAP) {
-        return 1;
-    }
-    const char *w = d->text + tok->start;
-    size_t n = tok->end - tok->start;
-    return !((n > 4 && memcmp(w + n - 2, "ly", 2) == 0) ||
-             (n > 5 && memcmp(w + n - 3, "ing", 3) == 0) ||
-             (n > 4 && memcmp(w + n - 2, "ed", 2) == 0));
+    return !(d->toks.v[t].flags & NF_LEX_WEAK);
 }
 
 /* Add one candidate n-gram toks[t0, t0 + n). */
@@ -144,19 +136,30 @@ static int kp_add(const struct nf_rank_doc *d, struct nf_lex_table *keys, struct
     return 0;
 }
 
-int nf_keyphrase_extract(const struct nf_rank_doc *doc, const struct nf_rank_entity *ents,
-                         size_t nents, struct nf_keyphrase *out, size_t max, size_t *nout)
+/* Is every word of toks[a, a + n) recurring (tf >= 2)? Only such n-grams can recur. */
+static int kp_recurring_words(const struct nf_rank_doc *d, size_t a, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        if (d->tf[d->toks.v[a + k].term] < 2) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* One extraction pass. all = 0 skips multi-word n-grams that contain a one-off word (they cannot
+ * recur, and are needed only when fewer than max recurring phrases exist): *skipped is set when
+ * it did. names: lower-cased entity names (may be empty). */
+static int kp_extract(const struct nf_rank_doc *doc, const struct nf_lex_table *names, int all,
+                      struct nf_keyphrase *out, size_t max, size_t *nout, int *skipped)
 {
     struct nf_lex_table keys = {0};
-    struct nf_lex_table names = {0};
     struct kp_cand *cands = NULL;
     size_t cap = 0;
     size_t *chosen = NULL;
     int err = 0;
     *nout = 0;
-    if (max == 0) {
-        goto done;
-    }
+    *skipped = 0;
     /* candidates: every 1..KP_MAX_WORDS-gram inside a run of content words; a run ends at a
      * stopword, a number, punctuation or the end of the sentence */
     for (size_t i = 0; i < doc->nsent && !err; i++) {
@@ -175,9 +178,14 @@ int nf_keyphrase_extract(const struct nf_rank_doc *doc, const struct nf_rank_ent
             }
             for (size_t a = t; a < r && !err; a++) {
                 for (size_t n = 1; n <= KP_MAX_WORDS && a + n <= r && !err; n++) {
-                    if (kp_edge_ok(doc, a) && kp_edge_ok(doc, a + n - 1)) {
-                        err = kp_add(doc, &keys, &cands, &cap, a, n);
+                    if (!kp_edge_ok(doc, a) || !kp_edge_ok(doc, a + n - 1)) {
+                        continue;
                     }
+                    if (!all && n > 1 && !kp_recurring_words(doc, a, n)) {
+                        *skipped = 1;
+                        continue;
+                    }
+                    err = kp_add(doc, &keys, &cands, &cap, a, n);
                 }
             }
             t = r;
@@ -185,14 +193,6 @@ int nf_keyphrase_extract(const struct nf_rank_doc *doc, const struct nf_rank_ent
     }
     if (err || keys.n == 0) {
         goto done;
-    }
-    for (size_t e = 0; e < nents; e++) {
-        char key[256];
-        size_t kn = nf_lex_key(ents[e].text, ents[e].len, key, sizeof(key));
-        uint32_t id;
-        if (kn && (err = nf_lex_table_intern(&names, key, kn, &id)) != 0) {
-            goto done;
-        }
     }
     /* nesting (C-value style): an n-gram seen mostly inside a recurring longer phrase ("north"
      * inside "north korea") owes its count to that phrase */
@@ -221,11 +221,11 @@ int nf_keyphrase_extract(const struct nf_rank_doc *doc, const struct nf_rank_ent
         uint32_t nested = k->as_prefix > k->as_suffix ? k->as_prefix : k->as_suffix;
         double own = nested < k->count ? (double)(k->count - nested) : 0.0;
         k->score = own * (1.0 + 0.5 * (double)(k->ntok - 1));
-        if (names.n) {
+        if (names->n) {
             char key[256];
             size_t kn = kp_text_key(doc->text, doc->toks.v[k->tok].start,
                                     doc->toks.v[k->tok + k->ntok - 1].end, key, sizeof(key));
-            if (kn && nf_lex_table_find(&names, key, kn) != NF_LEX_NONE) {
+            if (kn && nf_lex_table_find(names, key, kn) != NF_LEX_NONE) {
                 k->score *= 1.5;
             }
         }
@@ -247,6 +247,9 @@ int nf_keyphrase_extract(const struct nf_rank_doc *doc, const struct nf_rank_ent
     }
     qsort(cands, nrec, sizeof(*cands), kp_cmp);
     size_t n = kp_choose(doc, cands, 0, nrec, chosen, 0, max);
+    if (n < max && *skipped) {
+        goto done; /* the one-off tier is incomplete: the caller runs the full pass */
+    }
     if (n < max) {
         qsort(cands + nrec, keys.n - nrec, sizeof(*cands), kp_cmp);
         n = kp_choose(doc, cands, nrec, keys.n, chosen, n, max);
@@ -277,8 +280,35 @@ int nf_keyphrase_extract(const struct nf_rank_doc *doc, const struct nf_rank_ent
     *nout = n;
 done:
     nf_lex_table_free(&keys);
-    nf_lex_table_free(&names);
     free(cands);
     free(chosen);
+    return err;
+}
+
+int nf_keyphrase_extract(const struct nf_rank_doc *doc, const struct nf_rank_entity *ents,
+                         size_t nents, struct nf_keyphrase *out, size_t max, size_t *nout)
+{
+    struct nf_lex_table names = {0};
+    int err = 0;
+    int skipped = 0;
+    *nout = 0;
+    if (max == 0) {
+        goto done;
+    }
+    for (size_t e = 0; e < nents; e++) {
+        char key[256];
+        size_t kn = nf_lex_key(ents[e].text, ents[e].len, key, sizeof(key));
+        uint32_t id;
+        if (kn && (err = nf_lex_table_intern(&names, key, kn, &id)) != 0) {
+            goto done;
+        }
+    }
+    /* the cheap pass finds every recurring phrase; a short article needs the full one */
+    err = kp_extract(doc, &names, 0, out, max, nout, &skipped);
+    if (!err && *nout < max && skipped) { /* *nout is 0 then */
+        err = kp_extract(doc, &names, 1, out, max, nout, &skipped);
+    }
+done:
+    nf_lex_table_free(&names);
     return err;
 }

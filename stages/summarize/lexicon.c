@@ -70,6 +70,15 @@ static size_t lex_probe(const struct nf_lex_table *t, const char *key, size_t n,
     return at;
 }
 
+int nf_lex_table_reserve(struct nf_lex_table *t, size_t n)
+{
+    size_t nslots = 256;
+    while (nslots < 2 * n && nslots < ((size_t)1 << 31)) {
+        nslots *= 2;
+    }
+    return nslots > t->nslots ? lex_rehash(t, nslots) : 0;
+}
+
 uint32_t nf_lex_table_find(const struct nf_lex_table *t, const char *key, size_t n)
 {
     uint32_t id = NF_LEX_NONE;
@@ -198,7 +207,7 @@ done:
 static int lex_is_word_cp(uint32_t cp)
 {
     if (cp < 0x80) {
-        return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
+        return ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z') || (cp >= '0' && cp <= '9');
     }
     if (cp <= 0xBF || cp == 0xD7 || cp == 0xF7) {
         return 0;
@@ -355,8 +364,52 @@ static int lex_joiner(const char *text, size_t p, size_t b, uint32_t prev, size_
     return 0;
 }
 
+/* First sight of word form id (word[0, n), token flags so far): decide its term and flags. */
+static int lex_new_form(struct nf_lex_vocab *v, uint32_t id, const char *word, size_t n,
+                        unsigned tflags, const struct nf_lex_table *stop)
+{
+    if (id >= v->form_cap) {
+        size_t cap = v->form_cap ? v->form_cap * 2 : 256;
+        uint32_t *term = realloc(v->form_term, cap * sizeof(*term));
+        if (!term) {
+            return NF_ERR_NOMEM;
+        }
+        v->form_term = term;
+        unsigned char *flags = realloc(v->form_flags, cap);
+        if (!flags) {
+            return NF_ERR_NOMEM;
+        }
+        v->form_flags = flags;
+        v->form_cap = cap;
+    }
+    unsigned flags = 0;
+    uint32_t term = NF_LEX_NONE;
+    char key[LEX_KEY_MAX + 1];
+    size_t kn = nf_lex_key(word, n, key, sizeof(key));
+    if (kn == 0) {
+        flags |= NF_LEX_LONG;
+    } else if (nf_lex_table_find(stop, key, kn) != NF_LEX_NONE) {
+        flags |= NF_LEX_STOP;
+    } else if (!(tflags & NF_LEX_NUM) && nf_utf8_cplen(key, kn) >= 2) {
+        kn = nf_lex_stem(key, kn);
+        int err = nf_lex_table_intern(&v->terms, key, kn, &term);
+        if (err) {
+            return err;
+        }
+    }
+    /* lower-case adverbs and verb forms ("quickly", "deploying", "suffered") */
+    if (!(tflags & NF_LEX_CAP) && ((n > 4 && memcmp(word + n - 2, "ly", 2) == 0) ||
+                                   (n > 5 && memcmp(word + n - 3, "ing", 3) == 0) ||
+                                   (n > 4 && memcmp(word + n - 2, "ed", 2) == 0))) {
+        flags |= NF_LEX_WEAK;
+    }
+    v->form_term[id] = term;
+    v->form_flags[id] = (unsigned char)flags;
+    return 0;
+}
+
 int nf_lex_tokenize(const char *text, size_t a, size_t b, uint32_t sent,
-                    const struct nf_lex_table *stop, struct nf_lex_table *terms,
+                    const struct nf_lex_table *stop, struct nf_lex_vocab *vocab,
                     struct nf_lex_toks *out)
 {
     size_t i = a;
@@ -381,6 +434,13 @@ int nf_lex_tokenize(const char *text, size_t a, size_t b, uint32_t sent,
         uint32_t prev = cp;
         i += adv;
         while (i < b) {
+            /* fast path: a run of ASCII letters and digits */
+            unsigned char c = (unsigned char)text[i];
+            if (((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9')) {
+                prev = c;
+                i++;
+                continue;
+            }
             cp = lex_cp(text, i, b, &adv);
             size_t jl;
             if (lex_is_word_cp(cp)) {
@@ -397,25 +457,32 @@ int nf_lex_tokenize(const char *text, size_t a, size_t b, uint32_t sent,
         tok.flags |= (gap ? NF_LEX_GAP : 0u) | (first ? NF_LEX_FIRST : 0u);
         gap = 0;
         first = 0;
-        char key[LEX_KEY_MAX + 1];
-        size_t kn = nf_lex_key(text + tok.start, tok.end - tok.start, key, sizeof(key));
-        if (kn == 0) {
-            tok.flags |= NF_LEX_LONG;
-        } else if (nf_lex_table_find(stop, key, kn) != NF_LEX_NONE) {
-            tok.flags |= NF_LEX_STOP;
-        } else if (!(tok.flags & NF_LEX_NUM) && nf_utf8_cplen(key, kn) >= 2) {
-            kn = nf_lex_stem(key, kn);
-            int err = nf_lex_table_intern(terms, key, kn, &tok.term);
-            if (err) {
-                return err;
-            }
+        uint32_t form;
+        size_t nforms = vocab->forms.n;
+        int err = nf_lex_table_intern(&vocab->forms, text + tok.start, tok.end - tok.start, &form);
+        if (!err && vocab->forms.n > nforms) {
+            err = lex_new_form(vocab, form, text + tok.start, tok.end - tok.start, tok.flags, stop);
         }
-        int err = lex_push(out, &tok);
+        if (err) {
+            return err;
+        }
+        tok.term = vocab->form_term[form];
+        tok.flags |= vocab->form_flags[form];
+        err = lex_push(out, &tok);
         if (err) {
             return err;
         }
     }
     return 0;
+}
+
+void nf_lex_vocab_free(struct nf_lex_vocab *vocab)
+{
+    nf_lex_table_free(&vocab->terms);
+    nf_lex_table_free(&vocab->forms);
+    free(vocab->form_term);
+    free(vocab->form_flags);
+    memset(vocab, 0, sizeof(*vocab));
 }
 
 void nf_lex_toks_free(struct nf_lex_toks *toks)

@@ -29,6 +29,8 @@ struct nf_lex_table {
 
 /* Find or add key; *id gets its id. Returns 0 or NF_ERR_NOMEM / NF_ERR_LIMIT (2^31 keys). */
 int nf_lex_table_intern(struct nf_lex_table *t, const char *key, size_t n, uint32_t *id);
+/* Make room for n keys without rehashing. Returns 0 or NF_ERR_NOMEM. */
+int nf_lex_table_reserve(struct nf_lex_table *t, size_t n);
 /* Id of key, or NF_LEX_NONE. Safe on a zeroed table. Does not modify t. */
 uint32_t nf_lex_table_find(const struct nf_lex_table *t, const char *key, size_t n);
 /* Borrowed key of id (not NUL-terminated), its length in *n. */
@@ -46,6 +48,7 @@ int nf_lex_load_stopwords(const char *path, struct nf_lex_table *set, char *errs
 #define NF_LEX_GAP 0x08u   /* punctuation, not only whitespace, since the previous token */
 #define NF_LEX_FIRST 0x10u /* first token of its sentence */
 #define NF_LEX_LONG 0x20u  /* too long to be a term (runs of CJK, junk) */
+#define NF_LEX_WEAK 0x40u  /* lower-case -ly/-ing/-ed form: a poor first or last word of a phrase */
 
 struct nf_lex_tok {
     size_t start; /* byte offsets into the text */
@@ -61,11 +64,23 @@ struct nf_lex_toks {
     size_t cap;
 };
 
+/* An article's vocabulary: its content terms, and a cache from each raw word form to its term,
+ * so that normalising, stopword lookup and stemming happen once per distinct form. Zero-initialise;
+ * free with nf_lex_vocab_free. */
+struct nf_lex_vocab {
+    struct nf_lex_table terms;    /* normalised, stemmed content terms */
+    struct nf_lex_table forms;    /* raw word forms */
+    uint32_t *form_term;          /* per form: term id or NF_LEX_NONE */
+    unsigned char *form_flags;    /* per form: NF_LEX_STOP | NF_LEX_LONG | NF_LEX_WEAK */
+    size_t form_cap;
+};
+
 /* Tokenize text[a, b) (sentence number sent), appending tokens to out and interning content
- * terms into terms. stop may be a zeroed table (no stopwords). Returns 0 or NF_ERR_NOMEM. */
+ * terms into vocab. stop may be a zeroed table (no stopwords). Returns 0 or NF_ERR_NOMEM. */
 int nf_lex_tokenize(const char *text, size_t a, size_t b, uint32_t sent,
-                    const struct nf_lex_table *stop, struct nf_lex_table *terms,
+                    const struct nf_lex_table *stop, struct nf_lex_vocab *vocab,
                     struct nf_lex_toks *out);
+void nf_lex_vocab_free(struct nf_lex_vocab *vocab);
 void nf_lex_toks_free(struct nf_lex_toks *toks);
 
 /* Normalised key of a word: lower-cased (ASCII, Latin-1, Cyrillic), curly apostrophes straight,

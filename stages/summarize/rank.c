@@ -28,33 +28,35 @@ int nf_rank_doc_build(struct nf_rank_doc *doc, const char *text, size_t len,
     doc->text = text;
     doc->len = len;
     doc->truncated = spans.truncated;
+    /* an English article has about one distinct word form per 12 bytes; sizing the tables
+     * once saves the rehashes (capped: a huge text grows them as needed) */
+    size_t forms = len / 12 < 65536 ? len / 12 : 65536;
+    err = nf_lex_table_reserve(&doc->vocab.forms, forms);
+    if (!err) {
+        err = nf_lex_table_reserve(&doc->vocab.terms, forms);
+    }
+    if (err) {
+        goto done;
+    }
     doc->sent = calloc(spans.n ? spans.n : 1, sizeof(*doc->sent));
     if (!doc->sent) {
         err = NF_ERR_NOMEM;
         goto done;
     }
-    /* code-point offsets by one forward walk over the text */
-    size_t cp = 0;
-    size_t at = 0;
     for (size_t i = 0; i < spans.n; i++) {
         struct nf_rank_sent *s = &doc->sent[i];
         s->start = spans.v[i].start;
         s->end = spans.v[i].end;
         s->para = spans.v[i].para;
-        cp += nf_utf8_cplen(text + at, s->start - at);
-        s->cp_start = cp;
-        cp += nf_utf8_cplen(text + s->start, s->end - s->start);
-        s->cp_end = cp;
-        at = s->end;
         s->tok0 = doc->toks.n;
-        err = nf_lex_tokenize(text, s->start, s->end, (uint32_t)i, stop, &doc->terms, &doc->toks);
+        err = nf_lex_tokenize(text, s->start, s->end, (uint32_t)i, stop, &doc->vocab, &doc->toks);
         if (err) {
             goto done;
         }
         s->ntok = doc->toks.n - s->tok0;
         doc->nsent = i + 1;
     }
-    doc->tf = calloc(doc->terms.n ? doc->terms.n : 1, sizeof(*doc->tf));
+    doc->tf = calloc(doc->vocab.terms.n ? doc->vocab.terms.n : 1, sizeof(*doc->tf));
     doc->sets = malloc((doc->toks.n ? doc->toks.n : 1) * sizeof(*doc->sets));
     if (!doc->tf || !doc->sets) {
         err = NF_ERR_NOMEM;
@@ -104,7 +106,7 @@ void nf_rank_doc_free(struct nf_rank_doc *doc)
 {
     free(doc->sent);
     nf_lex_toks_free(&doc->toks);
-    nf_lex_table_free(&doc->terms);
+    nf_lex_vocab_free(&doc->vocab);
     free(doc->tf);
     free(doc->sets);
     memset(doc, 0, sizeof(*doc));
@@ -174,6 +176,17 @@ static int rank_feat_entities(struct rank_ctx *c, int k)
         err = NF_ERR_NOMEM;
         goto done;
     }
+    /* code-point offsets of the sentences (entity offsets count code points): one forward walk */
+    size_t cp = 0;
+    size_t at = 0;
+    for (size_t i = 0; i < d->nsent; i++) {
+        struct nf_rank_sent *s = &d->sent[i];
+        cp += nf_utf8_cplen(d->text + at, s->start - at);
+        s->cp_start = cp;
+        cp += nf_utf8_cplen(d->text + s->start, s->end - s->start);
+        s->cp_end = cp;
+        at = s->end;
+    }
     for (size_t e = 0; e < c->nents; e++) {
         char key[128];
         size_t kn = nf_lex_key(c->ents[e].text, c->ents[e].len, key, sizeof(key));
@@ -219,7 +232,7 @@ done:
 static int rank_feat_capitals(struct rank_ctx *c, int k)
 {
     struct nf_rank_doc *d = c->doc;
-    uint32_t *capf = calloc(d->terms.n ? d->terms.n : 1, sizeof(*capf));
+    uint32_t *capf = calloc(d->vocab.terms.n ? d->vocab.terms.n : 1, sizeof(*capf));
     if (!capf) {
         return NF_ERR_NOMEM;
     }

@@ -36,7 +36,7 @@ struct nf_rank_params {
     size_t max_words;       /* word budget over the summary, 0 = none */
     size_t min_words;       /* shorter sentences only when nothing else is left */
     size_t long_words;      /* longer sentences only when nothing else is left */
-    double redundancy;      /* skip a sentence whose content-word Jaccard with a chosen one is > */
+    double redundancy;      /* skip a sentence whose content-word overlap with a chosen one is > */
     double position_decay;  /* position prior = 1 / (1 + decay * index) */
     double diversity;       /* MMR: a candidate's score minus diversity * its similarity to the
                                closest chosen sentence */
@@ -46,7 +46,7 @@ struct nf_rank_params {
 struct nf_rank_sent {
     size_t start; /* bytes */
     size_t end;
-    size_t cp_start; /* code points */
+    size_t cp_start; /* code points; filled only when the record has entities */
     size_t cp_end;
     unsigned para;
     size_t tok0; /* first token in doc->toks */
@@ -64,7 +64,7 @@ struct nf_rank_doc {
     size_t nsent;
     int truncated; /* the sentence bound stopped the split early */
     struct nf_lex_toks toks;
-    struct nf_lex_table terms;
+    struct nf_lex_vocab vocab;
     uint32_t *tf;   /* per term: occurrences in the article */
     uint32_t *sets; /* per-sentence distinct term ids, concatenated */
     size_t ncontent; /* content tokens in the article */
