@@ -458,6 +458,75 @@ size_t nf_rank_best(const struct nf_rank_doc *doc)
     return best;
 }
 
+void nf_rank_skip_title(struct nf_rank_doc *doc, const char *title, size_t len)
+{
+    uint32_t terms[64];
+    size_t nt = 0;
+    size_t nwords = 0;
+    struct nf_lex_toks toks = {0};
+    struct nf_lex_vocab scratch = {0};
+    const struct nf_lex_table nostop = {0};
+    /* tokenize the title on its own, then map its word forms to the article's terms without
+     * adding to the article's vocabulary (a form the article lacks is a miss) */
+    if (nf_lex_tokenize(title, 0, len, 0, &nostop, &scratch, &toks) != 0) {
+        goto done;
+    }
+    for (size_t t = 0; t < toks.n && nt < 64; t++) {
+        uint32_t form = nf_lex_table_find(&doc->vocab.forms, title + toks.v[t].start,
+                                          toks.v[t].end - toks.v[t].start);
+        uint32_t term = form == NF_LEX_NONE ? NF_LEX_NONE : doc->vocab.form_term[form];
+        if (form != NF_LEX_NONE && (doc->vocab.form_flags[form] & NF_LEX_STOP)) {
+            continue;
+        }
+        nwords++;
+        int seen = 0;
+        for (size_t k = 0; k < nt && !seen; k++) {
+            seen = terms[k] == term;
+        }
+        if (term != NF_LEX_NONE && !seen) {
+            terms[nt++] = term;
+        }
+    }
+    if (nt == 0) {
+        goto done;
+    }
+    for (size_t i = 0; i < doc->nsent; i++) {
+        struct nf_rank_sent *s = &doc->sent[i];
+        size_t inter = 0;
+        for (size_t j = 0; j < s->nset; j++) {
+            for (size_t k = 0; k < nt; k++) {
+                inter += doc->sets[s->set0 + j] == terms[k];
+            }
+        }
+        size_t big = s->nset > nwords ? s->nset : nwords;
+        if (inter * 5 >= big * 4) {
+            s->flags |= NF_RANK_SKIP;
+        }
+    }
+done:
+    nf_lex_toks_free(&toks);
+    nf_lex_vocab_free(&scratch);
+}
+
+size_t nf_rank_find_headline(struct nf_rank_doc *doc)
+{
+    if (doc->nsent < 2 || doc->sent[1].para == 0 || doc->sent[0].ntok > 30) {
+        return SIZE_MAX;
+    }
+    struct nf_rank_sent *s = &doc->sent[0];
+    /* punctuated (. ! ? : ; quotes, brackets, and the last bytes of ” ’ … 。) = a real sentence */
+    static const unsigned char ends[] = {'.', '!', '?', ':', ';', '"', '\'', ')', 0x9D, 0x99, 0xA6,
+                                         0x82};
+    unsigned char last = (unsigned char)doc->text[s->end - 1];
+    for (size_t k = 0; k < sizeof(ends); k++) {
+        if (last == ends[k]) {
+            return SIZE_MAX;
+        }
+    }
+    s->flags |= NF_RANK_SKIP;
+    return 0;
+}
+
 int nf_rank_select(const struct nf_rank_doc *doc, const struct nf_rank_params *p, size_t *out,
                    size_t *nout)
 {
@@ -492,7 +561,7 @@ int nf_rank_select(const struct nf_rank_doc *doc, const struct nf_rank_params *p
             for (size_t r = 0; r < doc->nsent; r++) {
                 size_t i = ord[r].idx;
                 const struct nf_rank_sent *s = &doc->sent[i];
-                if (dead[i]) {
+                if (dead[i] || (s->flags & NF_RANK_SKIP)) {
                     continue;
                 }
                 if (best != SIZE_MAX && ord[r].score <= best_eff) {

@@ -43,12 +43,15 @@ struct nf_rank_params {
     double weight[NF_RANK_NFEAT];
 };
 
+#define NF_RANK_SKIP 0x1u /* never chosen for the summary (the title, a headline line) */
+
 struct nf_rank_sent {
     size_t start; /* bytes */
     size_t end;
     size_t cp_start; /* code points; filled only when the record has entities */
     size_t cp_end;
     unsigned para;
+    unsigned flags; /* NF_RANK_SKIP */
     size_t tok0; /* first token in doc->toks */
     size_t ntok; /* word count */
     size_t set0; /* distinct content terms: doc->sets[set0 .. set0 + nset), sorted */
@@ -85,6 +88,15 @@ int nf_rank_score(struct nf_rank_doc *doc, const struct nf_rank_params *p,
  * *nout gets the count (0 only for an article without sentences). Call after nf_rank_score. */
 int nf_rank_select(const struct nf_rank_doc *doc, const struct nf_rank_params *p, size_t *out,
                    size_t *nout);
+
+/* Mark as NF_RANK_SKIP the sentences that repeat the title (title: the record's, len bytes):
+ * same content words, give or take a fifth. Call after nf_rank_doc_build. */
+void nf_rank_skip_title(struct nf_rank_doc *doc, const char *title, size_t len);
+
+/* A headline line at the top of the text: a first paragraph made of one short sentence without
+ * final punctuation, followed by more paragraphs. Returns its index (and marks it NF_RANK_SKIP),
+ * or SIZE_MAX. */
+size_t nf_rank_find_headline(struct nf_rank_doc *doc);
 
 /* Sentence index with the highest score (first on ties); doc->nsent must be > 0. */
 size_t nf_rank_best(const struct nf_rank_doc *doc);

@@ -217,7 +217,14 @@ static int summarize_transform(const void *state, json_t *rec, char *errstr, siz
     }
     const char *text = json_string_value(jtext);
     err = nf_rank_doc_build(&doc, text, json_string_length(jtext), &st->split, &st->stop);
+    const json_t *title = json_object_get(rec, "title");
+    int untitled = !json_is_string(title) || json_string_length(title) == 0;
+    size_t headline = SIZE_MAX;
+    if (!err && !untitled) {
+        nf_rank_skip_title(&doc, json_string_value(title), json_string_length(title));
+    }
     if (!err) {
+        headline = nf_rank_find_headline(&doc);
         err = nf_rank_score(&doc, &st->rank, ents, nents);
     }
     size_t npick = 0;
@@ -256,10 +263,10 @@ static int summarize_transform(const void *state, json_t *rec, char *errstr, siz
     } else {
         json_decref(kpa);
     }
-    const json_t *title = json_object_get(rec, "title");
-    int untitled = !json_is_string(title) || json_string_length(title) == 0;
     if (!err && untitled && st->headline_words && doc.nsent > 0) {
-        const struct nf_rank_sent *s = &doc.sent[nf_rank_best(&doc)];
+        /* the text's own headline line if it has one, else the best sentence, shortened */
+        const struct nf_rank_sent *s =
+            &doc.sent[headline != SIZE_MAX ? headline : nf_rank_best(&doc)];
         size_t end = s->end;
         if (s->ntok > st->headline_words) {
             /* cut after a content word, not on "the" or "of" */

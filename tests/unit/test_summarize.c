@@ -501,6 +501,58 @@ static void test_summarize_handles_korean_and_russian(void **state)
     fx_free(&f);
 }
 
+static void test_summarize_takes_headline_line_out_of_summary(void **state)
+{
+    (void)state;
+    struct fx f;
+    fx_init(&f, NULL);
+    char *text = seed_article();
+    size_t hl = strcspn(text, "\n"); /* the fixture starts with its headline line */
+    json_t *rec = make_rec(text);
+    run(&f, rec);
+    const char *h = json_string_value(json_object_get(rec, "headline"));
+    assert_non_null(h);
+    assert_int_equal(strlen(h), hl);
+    assert_memory_equal(h, text, hl);
+    const json_t *sum = json_object_get(rec, "summary");
+    for (size_t i = 0; i < json_array_size(sum); i++) {
+        assert_null(strstr(json_string_value(json_array_get(sum, i)), "Seemingly Held"));
+    }
+    json_decref(rec);
+    free(text);
+    fx_free(&f);
+}
+
+static void test_summarize_skips_sentence_repeating_title(void **state)
+{
+    (void)state;
+    const char *text =
+        "Storm floods the old harbour district. "
+        "Heavy rain flooded the old harbour district on Tuesday night, closing six roads. "
+        "Firefighters pumped water out of forty homes near the river wall until dawn. "
+        "The council promised to repair the damaged flood barrier before next winter. "
+        "Shops along the quay stayed closed while owners cleared mud from their floors.";
+    struct fx f;
+    fx_init(&f, NULL);
+    json_t *rec = make_rec(text);
+    json_object_set_new(rec, "title", json_string("Storm floods old harbour district"));
+    run(&f, rec);
+    assert_int_equal(assert_summary_from(rec, text), 3);
+    const json_t *sum = json_object_get(rec, "summary");
+    for (size_t i = 0; i < 3; i++) {
+        assert_null(strstr(json_string_value(json_array_get(sum, i)), "Storm floods"));
+    }
+    assert_null(json_object_get(rec, "headline"));
+    json_decref(rec);
+    /* without the title, the same first sentence is fair game */
+    rec = make_rec(text);
+    run(&f, rec);
+    assert_non_null(strstr(json_string_value(json_array_get(json_object_get(rec, "summary"), 0)),
+                           "Storm floods"));
+    json_decref(rec);
+    fx_free(&f);
+}
+
 static void test_summarize_init_fails_without_stopwords(void **state)
 {
     (void)state;
@@ -529,6 +581,8 @@ int main(void)
         cmocka_unit_test(test_summarize_handles_empty_and_tiny_text),
         cmocka_unit_test(test_summarize_handles_huge_and_unpunctuated_text),
         cmocka_unit_test(test_summarize_handles_korean_and_russian),
+        cmocka_unit_test(test_summarize_takes_headline_line_out_of_summary),
+        cmocka_unit_test(test_summarize_skips_sentence_repeating_title),
         cmocka_unit_test(test_summarize_init_fails_without_stopwords),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
