@@ -24,8 +24,12 @@ static uint64_t lex_hash(const char *key, size_t n)
         h ^= h >> 31;
     }
     uint64_t v = 0;
-    for (size_t k = 0; i < n; i++, k += 8) {
-        v |= (uint64_t)(unsigned char)key[i] << k;
+    if (i < n && n >= 8) {
+        memcpy(&v, key + n - 8, 8); /* the last 8 bytes, overlapping the ones already mixed */
+    } else {
+        for (size_t k = 0; i < n; i++, k += 8) {
+            v |= (uint64_t)(unsigned char)key[i] << k;
+        }
     }
     h = (h ^ v) * 0x94D049BB133111EBULL;
     h ^= h >> 29;
@@ -70,13 +74,41 @@ static size_t lex_probe(const struct nf_lex_table *t, const char *key, size_t n,
     return at;
 }
 
+static int lex_grow(struct nf_lex_table *t, size_t cap)
+{
+    size_t *off = realloc(t->off, cap * sizeof(*off));
+    if (!off) {
+        return NF_ERR_NOMEM;
+    }
+    t->off = off;
+    uint32_t *len = realloc(t->len, cap * sizeof(*len));
+    if (!len) {
+        return NF_ERR_NOMEM;
+    }
+    t->len = len;
+    uint64_t *hash = realloc(t->hash, cap * sizeof(*hash));
+    if (!hash) {
+        return NF_ERR_NOMEM;
+    }
+    t->hash = hash;
+    t->cap = cap;
+    return 0;
+}
+
 int nf_lex_table_reserve(struct nf_lex_table *t, size_t n)
 {
     size_t nslots = 256;
     while (nslots < 2 * n && nslots < ((size_t)1 << 31)) {
         nslots *= 2;
     }
-    return nslots > t->nslots ? lex_rehash(t, nslots) : 0;
+    int err = nslots > t->nslots ? lex_rehash(t, nslots) : 0;
+    if (!err && n > t->cap) {
+        err = lex_grow(t, n);
+    }
+    if (!err) {
+        err = nf_buf_reserve(&t->keys, n * 8); /* keys average under 8 bytes */
+    }
+    return err;
 }
 
 uint32_t nf_lex_table_find(const struct nf_lex_table *t, const char *key, size_t n)
@@ -92,8 +124,9 @@ int nf_lex_table_intern(struct nf_lex_table *t, const char *key, size_t n, uint3
 {
     uint64_t h = lex_hash(key, n);
     uint32_t found = NF_LEX_NONE;
+    size_t slot = SIZE_MAX;
     if (t->nslots) {
-        lex_probe(t, key, n, h, &found);
+        slot = lex_probe(t, key, n, h, &found);
     }
     if (found != NF_LEX_NONE) {
         *id = found;
@@ -103,23 +136,10 @@ int nf_lex_table_intern(struct nf_lex_table *t, const char *key, size_t n, uint3
         return NF_ERR_LIMIT;
     }
     if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 128;
-        size_t *off = realloc(t->off, cap * sizeof(*off));
-        if (!off) {
-            return NF_ERR_NOMEM;
+        int err = lex_grow(t, t->cap ? t->cap * 2 : 128);
+        if (err) {
+            return err;
         }
-        t->off = off;
-        uint32_t *len = realloc(t->len, cap * sizeof(*len));
-        if (!len) {
-            return NF_ERR_NOMEM;
-        }
-        t->len = len;
-        uint64_t *hash = realloc(t->hash, cap * sizeof(*hash));
-        if (!hash) {
-            return NF_ERR_NOMEM;
-        }
-        t->hash = hash;
-        t->cap = cap;
     }
     size_t at = t->keys.len;
     int err = nf_buf_append(&t->keys, key, n);
@@ -138,8 +158,7 @@ int nf_lex_table_intern(struct nf_lex_table *t, const char *key, size_t n, uint3
             return err;
         }
     } else {
-        uint32_t none;
-        t->slots[lex_probe(t, key, n, h, &none)] = nid + 1;
+        t->slots[slot] = nid + 1; /* the empty slot the probe above ended on */
     }
     *id = nid;
     return 0;

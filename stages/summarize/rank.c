@@ -38,6 +38,14 @@ int nf_rank_doc_build(struct nf_rank_doc *doc, const char *text, size_t len,
     if (err) {
         goto done;
     }
+    /* about one word per 5.5 bytes of English */
+    size_t ntok = len / 5 + 16 < ((size_t)1 << 20) ? len / 5 + 16 : ((size_t)1 << 20);
+    doc->toks.v = malloc(ntok * sizeof(*doc->toks.v));
+    if (!doc->toks.v) {
+        err = NF_ERR_NOMEM;
+        goto done;
+    }
+    doc->toks.cap = ntok;
     doc->sent = calloc(spans.n ? spans.n : 1, sizeof(*doc->sent));
     if (!doc->sent) {
         err = NF_ERR_NOMEM;
