@@ -553,6 +553,39 @@ static void test_summarize_skips_sentence_repeating_title(void **state)
     fx_free(&f);
 }
 
+static void test_summarize_ignores_malformed_entities(void **state)
+{
+    (void)state;
+    struct fx f;
+    fx_init(&f, NULL);
+    char *text = seed_article();
+    json_t *rec = make_rec(text);
+    /* wrong types, negative and reversed offsets, offsets past the end, a non-object */
+    json_t *ents = json_pack("[{s:i, s:i, s:i}, {s:s, s:i, s:i}, {s:s, s:i, s:i}, {s:s, s:s},"
+                             " {s:s, s:I, s:I}, i, {s:s, s:i, s:i}]",
+                             "text", 5, "start", 0, "end", 3,
+                             "text", "Putin", "start", -4, "end", 2,
+                             "text", "Putin", "start", 10, "end", 2,
+                             "text", "Shoigu", "start", "x",
+                             "text", "Kim", "start", (json_int_t)1 << 40, "end",
+                             ((json_int_t)1 << 40) + 3,
+                             7,
+                             "text", "", "start", 0, "end", 0);
+    assert_non_null(ents);
+    json_object_set_new(rec, "entities", ents);
+    run(&f, rec);
+    assert_int_equal(assert_summary_from(rec, text), 3);
+    json_decref(rec);
+    /* "entities" that is not an array at all */
+    rec = make_rec(text);
+    json_object_set_new(rec, "entities", json_string("none"));
+    run(&f, rec);
+    assert_int_equal(assert_summary_from(rec, text), 3);
+    json_decref(rec);
+    free(text);
+    fx_free(&f);
+}
+
 static void test_summarize_init_fails_without_stopwords(void **state)
 {
     (void)state;
@@ -583,6 +616,7 @@ int main(void)
         cmocka_unit_test(test_summarize_handles_korean_and_russian),
         cmocka_unit_test(test_summarize_takes_headline_line_out_of_summary),
         cmocka_unit_test(test_summarize_skips_sentence_repeating_title),
+        cmocka_unit_test(test_summarize_ignores_malformed_entities),
         cmocka_unit_test(test_summarize_init_fails_without_stopwords),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
