@@ -13,7 +13,7 @@
 #define KP_MAX_WORDS 4
 
 struct kp_cand {
-    size_t tok;      /* first token of the first occurrence */
+    size_t tok;      /* first token of the occurrence shown (the first not in all capitals) */
     size_t ntok;     /* words */
     uint32_t count;  /* occurrences */
     uint32_t as_prefix; /* occurrences as the prefix of a longer recurring candidate */
@@ -120,7 +120,12 @@ static int kp_add(const struct nf_rank_doc *d, struct nf_lex_table *keys, struct
         return err;
     }
     if (keys->n == before) {
-        (*cands)[id].count++;
+        struct kp_cand *c = &(*cands)[id];
+        c->count++;
+        /* show the phrase as written in running text, not from an all-caps dateline or title */
+        if ((d->toks.v[c->tok].flags & NF_LEX_SHOUT) && !(d->toks.v[t0].flags & NF_LEX_SHOUT)) {
+            c->tok = t0;
+        }
         return 0;
     }
     if (id >= *cap) {

@@ -422,6 +422,15 @@ static int lex_new_form(struct nf_lex_vocab *v, uint32_t id, const char *word, s
                                    (n > 4 && memcmp(word + n - 2, "ed", 2) == 0))) {
         flags |= NF_LEX_WEAK;
     }
+    size_t upper = 0;
+    size_t lower = 0;
+    for (size_t i = 0; i < n; i++) {
+        upper += word[i] >= 'A' && word[i] <= 'Z';
+        lower += word[i] >= 'a' && word[i] <= 'z';
+    }
+    if (upper >= 2 && lower == 0) {
+        flags |= NF_LEX_SHOUT;
+    }
     v->form_term[id] = term;
     v->form_flags[id] = (unsigned char)flags;
     return 0;

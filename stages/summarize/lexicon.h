@@ -49,6 +49,7 @@ int nf_lex_load_stopwords(const char *path, struct nf_lex_table *set, char *errs
 #define NF_LEX_FIRST 0x10u /* first token of its sentence */
 #define NF_LEX_LONG 0x20u  /* too long to be a term (runs of CJK, junk) */
 #define NF_LEX_WEAK 0x40u  /* lower-case -ly/-ing/-ed form: a poor first or last word of a phrase */
+#define NF_LEX_SHOUT 0x80u /* all capitals, two letters or more ("LONDON" in a dateline) */
 
 struct nf_lex_tok {
     size_t start; /* byte offsets into the text */
@@ -71,7 +72,7 @@ struct nf_lex_vocab {
     struct nf_lex_table terms;    /* normalised, stemmed content terms */
     struct nf_lex_table forms;    /* raw word forms */
     uint32_t *form_term;          /* per form: term id or NF_LEX_NONE */
-    unsigned char *form_flags;    /* per form: NF_LEX_STOP | NF_LEX_LONG | NF_LEX_WEAK */
+    unsigned char *form_flags;    /* per form: NF_LEX_STOP, _LONG, _WEAK, _SHOUT */
     size_t form_cap;
 };
 
