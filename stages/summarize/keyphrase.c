@@ -13,9 +13,9 @@
 #define KP_MAX_WORDS 4
 
 struct kp_cand {
-    size_t tok;      /* first token of the occurrence shown (the first not in all capitals) */
-    size_t ntok;     /* words */
-    uint32_t count;  /* occurrences */
+    size_t tok;         /* first token of the occurrence shown (the first not in all capitals) */
+    size_t ntok;        /* words */
+    uint32_t count;     /* occurrences */
     uint32_t as_prefix; /* occurrences as the prefix of a longer recurring candidate */
     uint32_t as_suffix; /* ... as its suffix */
     double score;

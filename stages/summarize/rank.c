@@ -300,8 +300,8 @@ static void rank_quote_gap(const char *text, size_t s, size_t a, size_t b, int *
 {
     for (size_t p = a; p < b;) {
         size_t len;
-        int m = (b - p >= 3 || (unsigned char)text[p] < 0x80) ? rank_quote_mark(text, s, p, &len)
-                                                              : 0;
+        int m =
+            (b - p >= 3 || (unsigned char)text[p] < 0x80) ? rank_quote_mark(text, s, p, &len) : 0;
         if (m == 0) {
             p++;
             continue;
@@ -432,7 +432,9 @@ static double rank_similarity(const struct nf_rank_doc *d, size_t a, size_t b)
     if (x->nset == 0 || y->nset == 0) {
         size_t n = x->end - x->start;
         return (x->nset == y->nset && n == y->end - y->start &&
-                memcmp(d->text + x->start, d->text + y->start, n) == 0) ? 1.0 : 0.0;
+                memcmp(d->text + x->start, d->text + y->start, n) == 0)
+                   ? 1.0
+                   : 0.0;
     }
     const uint32_t *p = d->sets + x->set0;
     const uint32_t *q = d->sets + y->set0;
@@ -523,8 +525,8 @@ size_t nf_rank_find_headline(struct nf_rank_doc *doc)
     }
     struct nf_rank_sent *s = &doc->sent[0];
     /* punctuated (. ! ? : ; quotes, brackets, and the last bytes of ” ’ … 。) = a real sentence */
-    static const unsigned char ends[] = {'.', '!', '?', ':', ';', '"', '\'', ')', 0x9D, 0x99, 0xA6,
-                                         0x82};
+    static const unsigned char ends[] = {'.',  '!', '?',  ':',  ';',  '"',
+                                         '\'', ')', 0x9D, 0x99, 0xA6, 0x82};
     unsigned char last = (unsigned char)doc->text[s->end - 1];
     for (size_t k = 0; k < sizeof(ends); k++) {
         if (last == ends[k]) {

@@ -13,30 +13,34 @@
 
 /* Never sentence-final: a title or a word that always precedes something. */
 static const char *const split_titles[] = {
-    "mr", "mrs", "ms", "dr", "prof", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt",
-    "cmdr", "adm", "maj", "cpl", "pvt", "st", "rev", "hon", "pres", "supt", "messrs", "mme",
-    "mt", "ft", "fr", "vs", "v", "cf", "al", "eg", "ie", "viz", "insp", "det", "gov", "atty",
-    "brig", "lieut", "sgt", "hr", "mssrs", "ald", "cllr", "rt", "esq", NULL};
+    "mr",    "mrs",  "ms",   "dr",     "prof", "gen",  "sen", "rep", "gov",  "lt",
+    "col",   "sgt",  "capt", "cmdr",   "adm",  "maj",  "cpl", "pvt", "st",   "rev",
+    "hon",   "pres", "supt", "messrs", "mme",  "mt",   "ft",  "fr",  "vs",   "v",
+    "cf",    "al",   "eg",   "ie",     "viz",  "insp", "det", "gov", "atty", "brig",
+    "lieut", "sgt",  "hr",   "mssrs",  "ald",  "cllr", "rt",  "esq", NULL};
 
 /* Usually not final, but can end a sentence ("... bought by Acme Inc. The deal"): a boundary
  * only when the next word is a typical sentence opener. */
 static const char *const split_maybe_final[] = {
-    "inc", "ltd", "co", "corp", "jr", "sr", "bros", "llc", "plc", "dept", "univ", "no", "nos",
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx",
-    "est", "fig", "vol", "ave", "rd", "blvd", "etc", "pp", "op", "ch", "sq", "oz", "lb", "lbs",
-    "yr", "yrs", "min", "mins", "hrs", "km", "cm", "mm", "kg", "govt", "assn", "natl", "intl",
-    NULL};
+    "inc", "ltd", "co",  "corp",   "jr",  "sr",   "bros", "llc",  "plc",  "dept", "univ",
+    "no",  "nos", "jan", "feb",    "mar", "apr",  "jun",  "jul",  "aug",  "sep",  "sept",
+    "oct", "nov", "dec", "approx", "est", "fig",  "vol",  "ave",  "rd",   "blvd", "etc",
+    "pp",  "op",  "ch",  "sq",     "oz",  "lb",   "lbs",  "yr",   "yrs",  "min",  "mins",
+    "hrs", "km",  "cm",  "mm",     "kg",  "govt", "assn", "natl", "intl", NULL};
 
 /* Capitalised words that commonly open a sentence (case-sensitive match on the next word). */
 static const char *const split_openers[] = {
-    "The", "A", "An", "He", "She", "It", "They", "We", "I", "You", "But", "And", "In", "On", "At",
-    "This", "That", "These", "Those", "There", "His", "Her", "Its", "Their", "Our", "My", "As",
-    "After", "When", "If", "While", "However", "Meanwhile", "Yet", "So", "For", "Some", "Many",
-    "One", "Two", "Three", "Mr", "Mrs", "Ms", "Dr", "Officials", "Police", "Shares", "Last",
-    "Earlier", "Later", "Now", "Then", "Both", "Most", "Other", "Another", "According", "Since",
-    "During", "Before", "Although", "What", "Who", "Why", "How", "Where", "No", "Not", "Such",
-    "Even", "Still", "Also", "Here", "To", "By", "With", "From", "Under", "Over", "Despite",
-    NULL};
+    "The",       "A",         "An",    "He",     "She",    "It",        "They",   "We",
+    "I",         "You",       "But",   "And",    "In",     "On",        "At",     "This",
+    "That",      "These",     "Those", "There",  "His",    "Her",       "Its",    "Their",
+    "Our",       "My",        "As",    "After",  "When",   "If",        "While",  "However",
+    "Meanwhile", "Yet",       "So",    "For",    "Some",   "Many",      "One",    "Two",
+    "Three",     "Mr",        "Mrs",   "Ms",     "Dr",     "Officials", "Police", "Shares",
+    "Last",      "Earlier",   "Later", "Now",    "Then",   "Both",      "Most",   "Other",
+    "Another",   "According", "Since", "During", "Before", "Although",  "What",   "Who",
+    "Why",       "How",       "Where", "No",     "Not",    "Such",      "Even",   "Still",
+    "Also",      "Here",      "To",    "By",     "With",   "From",      "Under",  "Over",
+    "Despite",   NULL};
 
 void nf_split_opts_default(struct nf_split_opts *opts)
 {

@@ -152,9 +152,9 @@ static json_t *entities_for(const char *text, const char *const *names)
             size_t b = (size_t)(p - text);
             size_t cs = cp_at(text, b);
             size_t ce = cs + nf_utf8_cplen(names[i], strlen(names[i]));
-            json_array_append_new(arr, json_pack("{s:s, s:s, s:I, s:I}", "text", names[i], "type",
-                                                 "PER", "start", (json_int_t)cs, "end",
-                                                 (json_int_t)ce));
+            json_array_append_new(arr,
+                                  json_pack("{s:s, s:s, s:I, s:I}", "text", names[i], "type", "PER",
+                                            "start", (json_int_t)cs, "end", (json_int_t)ce));
             p += strlen(names[i]);
         }
     }
@@ -292,8 +292,8 @@ static void test_summarize_never_picks_near_duplicates(void **state)
 static void test_summarize_keyphrases_follow_constraints(void **state)
 {
     (void)state;
-    static const char *const stop[] = {"the", "of", "and", "in", "to", "a", "on", "for", "with",
-                                       "is", "was", "by", "as", "at", "it", "that", NULL};
+    static const char *const stop[] = {"the", "of",  "and", "in", "to", "a",  "on",   "for", "with",
+                                       "is",  "was", "by",  "as", "at", "it", "that", NULL};
     struct fx f;
     fx_init(&f, NULL);
     char *text = seed_article();
@@ -339,8 +339,7 @@ static void test_summarize_keyphrases_follow_constraints(void **state)
 static void test_summarize_honours_config(void **state)
 {
     (void)state;
-    static const char *const kv[] = {"summarize.sentences", "2", "summarize.keyphrases", "3",
-                                     NULL};
+    static const char *const kv[] = {"summarize.sentences", "2", "summarize.keyphrases", "3", NULL};
     struct fx f;
     fx_init(&f, kv);
     char *text = seed_article();
@@ -413,8 +412,8 @@ static void test_summarize_handles_huge_and_unpunctuated_text(void **state)
     fx_init(&f, NULL);
     /* 5 MB of sentences */
     struct nf_buf b = {0};
-    static const char *const words[] = {"river", "market", "council", "storm", "harbour", "vote",
-                                        "school", "train", "budget", "festival"};
+    static const char *const words[] = {"river", "market", "council", "storm",  "harbour",
+                                        "vote",  "school", "train",   "budget", "festival"};
     for (size_t i = 0; b.len < 5 * 1024 * 1024; i++) {
         char w[3][8]; /* made-up words, so that sentences are not all redundant */
         for (size_t j = 0; j < 3; j++) {
@@ -426,8 +425,7 @@ static void test_summarize_handles_huge_and_unpunctuated_text(void **state)
             w[j][5] = '\0';
         }
         assert_int_equal(nf_buf_appendf(&b, "The %s %s met the %s near %s %s number %zu. ",
-                                        words[i % 10], w[0], words[(i / 10) % 10], w[1], w[2],
-                                        i),
+                                        words[i % 10], w[0], words[(i / 10) % 10], w[1], w[2], i),
                          0);
     }
     json_t *rec = make_rec(b.data);
@@ -563,14 +561,10 @@ static void test_summarize_ignores_malformed_entities(void **state)
     /* wrong types, negative and reversed offsets, offsets past the end, a non-object */
     json_t *ents = json_pack("[{s:i, s:i, s:i}, {s:s, s:i, s:i}, {s:s, s:i, s:i}, {s:s, s:s},"
                              " {s:s, s:I, s:I}, i, {s:s, s:i, s:i}]",
-                             "text", 5, "start", 0, "end", 3,
-                             "text", "Putin", "start", -4, "end", 2,
-                             "text", "Putin", "start", 10, "end", 2,
-                             "text", "Shoigu", "start", "x",
-                             "text", "Kim", "start", (json_int_t)1 << 40, "end",
-                             ((json_int_t)1 << 40) + 3,
-                             7,
-                             "text", "", "start", 0, "end", 0);
+                             "text", 5, "start", 0, "end", 3, "text", "Putin", "start", -4, "end",
+                             2, "text", "Putin", "start", 10, "end", 2, "text", "Shoigu", "start",
+                             "x", "text", "Kim", "start", (json_int_t)1 << 40, "end",
+                             ((json_int_t)1 << 40) + 3, 7, "text", "", "start", 0, "end", 0);
     assert_non_null(ents);
     json_object_set_new(rec, "entities", ents);
     run(&f, rec);
@@ -592,9 +586,9 @@ static void test_summarize_init_fails_without_stopwords(void **state)
     const struct nf_prop *const tables[] = {nf_common_props, nf_stage_summarize.props, NULL};
     struct nf_conf *conf = nf_conf_new(tables);
     char err[512] = "";
-    assert_int_equal(nf_conf_set(conf, "summarize.stopwords", "/nonexistent/stop.txt", "test",
-                                 err, sizeof(err)),
-                     0);
+    assert_int_equal(
+        nf_conf_set(conf, "summarize.stopwords", "/nonexistent/stop.txt", "test", err, sizeof(err)),
+        0);
     void *st = (void *)1;
     assert_int_equal(nf_stage_summarize.init(conf, &st, err, sizeof(err)), NF_ERR_IO);
     assert_null(st);
