@@ -30,7 +30,13 @@ int nf_rank_doc_build(struct nf_rank_doc *doc, const char *text, size_t len,
     doc->truncated = spans.truncated;
     /* an English article has about one distinct word form per 12 bytes; sizing the tables
      * once saves the rehashes (capped: a huge text grows them as needed) */
-    size_t forms = len / 12 < 65536 ? len / 12 : 65536;
+    size_t used = len; /* at most the bytes the sentence bound lets through */
+    if (split && split->max_spans && split->max_bytes &&
+        split->max_spans <= SIZE_MAX / split->max_bytes &&
+        split->max_spans * split->max_bytes < used) {
+        used = split->max_spans * split->max_bytes;
+    }
+    size_t forms = used / 12 < 65536 ? used / 12 : 65536;
     err = nf_lex_table_reserve(&doc->vocab.forms, forms);
     if (!err) {
         err = nf_lex_table_reserve(&doc->vocab.terms, forms);
@@ -39,7 +45,7 @@ int nf_rank_doc_build(struct nf_rank_doc *doc, const char *text, size_t len,
         goto done;
     }
     /* about one word per 5.5 bytes of English */
-    size_t ntok = len / 5 + 16 < ((size_t)1 << 20) ? len / 5 + 16 : ((size_t)1 << 20);
+    size_t ntok = used / 5 + 16 < ((size_t)1 << 20) ? used / 5 + 16 : ((size_t)1 << 20);
     doc->toks.v = malloc(ntok * sizeof(*doc->toks.v));
     if (!doc->toks.v) {
         err = NF_ERR_NOMEM;
