@@ -203,6 +203,38 @@ static void test_summarize_seed_article_mentions_central_entities(void **state)
     fx_free(&f);
 }
 
+/* Regression fixture: the seed article's summary, key phrases and headline, exactly. A deliberate
+ * quality change updates tests/fixtures/seed-article.summary.json (the failure prints the new
+ * output). */
+static void test_summarize_seed_article_matches_fixture(void **state)
+{
+    (void)state;
+    json_error_t jerr;
+    json_t *want =
+        json_load_file(NF_SOURCE_DIR "/tests/fixtures/seed-article.summary.json", 0, &jerr);
+    if (!want) {
+        fail_msg("fixture: %s:%d: %s", jerr.source, jerr.line, jerr.text);
+    }
+    struct fx f;
+    fx_init(&f, NULL);
+    char *text = seed_article();
+    json_t *rec = make_rec(text);
+    run(&f, rec);
+    json_t *got =
+        json_pack("{s:O, s:O, s:O}", "summary", json_object_get(rec, "summary"), "keyphrases",
+                  json_object_get(rec, "keyphrases"), "headline", json_object_get(rec, "headline"));
+    assert_non_null(got);
+    if (!json_equal(want, got)) {
+        char *s = json_dumps(got, JSON_INDENT(1) | JSON_ENSURE_ASCII);
+        fail_msg("output differs from the fixture; now:\n%s", s);
+    }
+    json_decref(got);
+    json_decref(want);
+    json_decref(rec);
+    free(text);
+    fx_free(&f);
+}
+
 static void test_summarize_uses_entities_when_present(void **state)
 {
     (void)state;
@@ -600,6 +632,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_summarize_seed_article_mentions_central_entities),
+        cmocka_unit_test(test_summarize_seed_article_matches_fixture),
         cmocka_unit_test(test_summarize_uses_entities_when_present),
         cmocka_unit_test(test_summarize_is_deterministic),
         cmocka_unit_test(test_summarize_never_picks_near_duplicates),
