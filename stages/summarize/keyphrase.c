@@ -81,10 +81,11 @@ static size_t kp_text_key(const char *text, size_t a, size_t b, char *out, size_
     char tmp[256];
     size_t n = 0;
     int space = 0;
-    for (size_t i = a; i < b && n + 1 < sizeof(tmp); i++) {
-        char ch = text[i];
-        if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+    for (size_t i = a; i < b && n + 1 < sizeof(tmp);) {
+        size_t sp = nf_split_space_len(text + i, b - i);
+        if (sp) {
             space = 1;
+            i += sp;
             continue;
         }
         if (space && n) {
@@ -92,8 +93,9 @@ static size_t kp_text_key(const char *text, size_t a, size_t b, char *out, size_
         }
         space = 0;
         if (n + 1 < sizeof(tmp)) {
-            tmp[n++] = ch;
+            tmp[n++] = text[i];
         }
+        i++;
     }
     return nf_lex_key(tmp, n, out, out_size);
 }

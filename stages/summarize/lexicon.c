@@ -8,6 +8,7 @@
 
 #include "lexicon.h"
 #include "newsflow/err.h"
+#include "splitter.h"
 
 #define LEX_KEY_MAX 96 /* longer words are not terms */
 
@@ -447,7 +448,7 @@ int nf_lex_tokenize(const char *text, size_t a, size_t b, uint32_t sent,
         size_t adv;
         uint32_t cp = lex_cp(text, i, b, &adv);
         if (!lex_is_word_cp(cp)) {
-            if (cp != ' ' && cp != '\t' && cp != '\n' && cp != '\r') {
+            if (!nf_split_is_space_cp(cp)) {
                 gap = 1;
             }
             i += adv;

@@ -48,7 +48,8 @@ int nf_lex_load_stopwords(const char *path, struct nf_lex_table *set, char *errs
 #define NF_LEX_GAP 0x08u   /* punctuation, not only whitespace, since the previous token */
 #define NF_LEX_FIRST 0x10u /* first token of its sentence */
 #define NF_LEX_LONG 0x20u  /* too long to be a term (runs of CJK, junk) */
-#define NF_LEX_WEAK 0x40u  /* lower-case -ly/-ing/-ed form: a poor first or last word of a phrase  \
+#define NF_LEX_WEAK                                                                                \
+    0x40u                  /* lower-case -ly/-ing/-ed form: a poor first or last word of a phrase  \
                             */
 #define NF_LEX_SHOUT 0x80u /* all capitals, two letters or more ("LONDON" in a dateline) */
 

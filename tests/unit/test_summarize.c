@@ -18,6 +18,8 @@
 #include "newsflow/stage.h"
 #include "newsflow/util.h"
 
+#include "../../stages/summarize/splitter.h"
+
 extern const struct nf_stage nf_stage_summarize;
 
 struct fx {
@@ -66,7 +68,8 @@ static void run(const struct fx *f, json_t *rec)
     }
 }
 
-/* Collapse runs of ASCII whitespace to one space and trim; caller frees. */
+/* Collapse runs of whitespace (ASCII and Unicode spaces, as Python's str.split()) to one space
+ * and trim; caller frees. */
 static char *norm_ws(const char *s)
 {
     size_t n = strlen(s);
@@ -74,16 +77,18 @@ static char *norm_ws(const char *s)
     assert_non_null(o);
     size_t k = 0;
     int sp = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (strchr(" \t\n\r\f\v", s[i])) {
+    for (size_t i = 0; i < n;) {
+        size_t w = nf_split_space_len(s + i, n - i);
+        if (w) {
             sp = 1;
+            i += w;
             continue;
         }
         if (sp && k) {
             o[k++] = ' ';
         }
         sp = 0;
-        o[k++] = s[i];
+        o[k++] = s[i++];
     }
     o[k] = '\0';
     return o;
@@ -612,6 +617,39 @@ static void test_summarize_ignores_malformed_entities(void **state)
     fx_free(&f);
 }
 
+static void test_summarize_normalises_unicode_whitespace(void **state)
+{
+    (void)state;
+    /* ideographic-space paragraph indents, no-break spaces, an em space */
+    const char *text = "\xE3\x80\x80\xE3\x80\x80The harbour\xC2\xA0"
+                       "bridge opened on Monday "
+                       "after five years of work.\xC2\xA0"
+                       "Engineers tested the deck for a week "
+                       "before the opening.\n\n\xE3\x80\x80\xE3\x80\x80Traffic on the old "
+                       "ferry route\xE2\x80\x83"
+                       "fell by half within a day of the opening.";
+    struct fx f;
+    fx_init(&f, NULL);
+    json_t *rec = make_rec(text);
+    run(&f, rec);
+    assert_int_equal(assert_summary_from(rec, text), 3);
+    const json_t *sum = json_object_get(rec, "summary");
+    assert_string_equal(json_string_value(json_array_get(sum, 0)),
+                        "The harbour bridge opened on Monday after five years of work.");
+    assert_string_equal(json_string_value(json_array_get(sum, 2)),
+                        "Traffic on the old ferry route fell by half within a day of the opening.");
+    /* key phrases are normalised the same way */
+    const json_t *kp = json_object_get(rec, "keyphrases");
+    assert_true(json_array_size(kp) > 0);
+    for (size_t i = 0; i < json_array_size(kp); i++) {
+        const char *t = json_string_value(json_object_get(json_array_get(kp, i), "text"));
+        assert_null(strstr(t, "\xC2\xA0"));
+        assert_null(strstr(t, "\xE2\x80\x83"));
+    }
+    json_decref(rec);
+    fx_free(&f);
+}
+
 static void test_summarize_init_fails_without_stopwords(void **state)
 {
     (void)state;
@@ -644,6 +682,7 @@ int main(void)
         cmocka_unit_test(test_summarize_takes_headline_line_out_of_summary),
         cmocka_unit_test(test_summarize_skips_sentence_repeating_title),
         cmocka_unit_test(test_summarize_ignores_malformed_entities),
+        cmocka_unit_test(test_summarize_normalises_unicode_whitespace),
         cmocka_unit_test(test_summarize_init_fails_without_stopwords),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -84,6 +84,11 @@ static const struct split_case split_cases[] = {
      {"A line that\ncontinues here.", "Next one.", NULL}},
     {"blank line with spaces", "One para\n  \t \nTwo para.", {"One para", "Two para.", NULL}},
     {"whitespace only", " \n\n \t ", {NULL}},
+    {"no-break and ideographic spaces",
+     "\xE3\x80\x80"
+     "First one.\xC2\xA0"
+     "Second one.\xE3\x80\x80",
+     {"First one.", "Second one.", NULL}},
     {"empty", "", {NULL}},
     {"korean",
      "\xEC\x95\x88\xEB\x85\x95\xED\x95\x98\xEC\x84\xB8\xEC\x9A\x94. "
