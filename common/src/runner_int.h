@@ -38,6 +38,7 @@ struct nf_processor {
     int retry_backoff_ms;
     int retry_backoff_max_ms;
     volatile sig_atomic_t *stop; /* polled during retry back-off */
+    const char *trace_label;     /* trace.label, or NULL */
 };
 
 /* Result of nf_process(); out (malloc'ed) belongs to the caller. */
