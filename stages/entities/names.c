@@ -29,7 +29,11 @@ struct seg {
     size_t s, e; /* token indexes, inclusive */
     int type;     /* NF_ENT_NONE = deferred to pass 2 */
     int headline; /* 1: a headline or over-long run, expanded by do_headline_run; 2: from it */
+    int weak;     /* typed by the last-resort default, without evidence */
 };
+
+/* classify() adds this to a type chosen only by default */
+#define WEAK 0x100
 
 struct finder {
     const struct nf_ent_gaz *gaz;
@@ -221,7 +225,8 @@ static int add_seg(struct finder *f, size_t s, size_t e, int type, int headline)
     }
     f->segs[f->nsegs].s = s;
     f->segs[f->nsegs].e = e;
-    f->segs[f->nsegs].type = type;
+    f->segs[f->nsegs].type = type & ~WEAK;
+    f->segs[f->nsegs].weak = (type & WEAK) != 0;
     f->segs[f->nsegs].headline = headline;
     f->nsegs++;
     return 0;
@@ -403,6 +408,11 @@ static int classify(const struct finder *f, size_t s, size_t e, int after_title)
     if (n >= 2 && (first & NF_GAZ_DEMONYM)) {
         return NF_ENT_MISC; /* Korean War */
     }
+    for (k = s + 1; n >= 2 && k <= e; k++) {
+        if (gaz_phrase(f, k, e) & NF_GAZ_ORG) {
+            return NF_ENT_ORG; /* International Red Cross, Lola Honda */
+        }
+    }
     for (k = s; n >= 2 && k <= e; k++) {
         if ((gaz_tok(f, k) & NF_GAZ_LOC) || (k < e && (gaz_phrase(f, k, k + 1) & NF_GAZ_LOC))) {
             return NF_ENT_ORG; /* a place in a longer name: Air France, New York Yankees */
@@ -420,7 +430,7 @@ static int classify(const struct finder *f, size_t s, size_t e, int after_title)
         }
     }
     if (n >= 2) {
-        return NF_ENT_PERSON;
+        return NF_ENT_PERSON | WEAK;
     }
     return NF_ENT_NONE;
 }
@@ -447,7 +457,7 @@ static int do_run(struct finder *f, size_t s, size_t e, int title_before)
     /* a leading nationality or place before a person or event is its own name:
      * "American | Dennis Mitchell", "U.S. | Labor Day" */
     if (e > s && (gaz_tok(f, s) & (NF_GAZ_DEMONYM | NF_GAZ_LOC))) {
-        int rest = classify(f, s + 1, e, 0);
+        int rest = classify(f, s + 1, e, 0) & ~WEAK;
         if (rest == NF_ENT_PERSON || rest == NF_ENT_MISC ||
             type_from_bits(gaz_phrase(f, s + 1, e)) != NF_ENT_NONE) {
             if ((rc = add_seg(f, s, s, type_from_bits(gaz_tok(f, s)), 0)) != 0) {
@@ -707,16 +717,16 @@ static int pass2(struct finder *f)
     return 0;
 }
 
-/* Sports tables and results: a place directly followed by a score or a standing ("Atlanta 4
- * Chicago 3", "NEW YORK 74 58 .561") is the team, an organisation; a dateline
- * ("LONDON 1996-08-30") or "in Moscow 30 people" stays a place. */
+/* Sports tables and results: a place (or an unknown name) directly followed by a score or a
+ * standing ("Atlanta 4 Chicago 3", "Greenock Morton 3 2 0 1") is the team, an organisation; a
+ * dateline ("LONDON 1996-08-30") or "in Moscow 30 people" stays a place. */
 static void retype_teams(struct finder *f)
 {
     size_t i;
     for (i = 0; i < f->nsegs; i++) {
         struct seg *g = &f->segs[i];
         size_t nx = g->e + 1;
-        if (g->type != NF_ENT_LOC || nx >= f->n || f->t[nx].kind != NF_TOK_NUM ||
+        if (!(g->type == NF_ENT_LOC || (g->type == NF_ENT_PERSON && g->weak)) || nx >= f->n || f->t[nx].kind != NF_TOK_NUM ||
             (f->t[nx].flags & NF_TOKF_NEWLINE) || is_date_number(f, nx) ||
             (g->s > 0 && tok_is(f, g->s - 1, loc_preps))) {
             continue;
@@ -742,6 +752,7 @@ int nf_ent_names_find(const struct nf_ent_gaz *gaz, const char *text,
     if ((rc = pass1(&f)) != 0) {
         goto done;
     }
+    retype_teams(&f); /* before learn(): a team's words are not a person's */
     learn(&f);
     if ((rc = pass2(&f)) != 0) {
         goto done;

@@ -363,6 +363,12 @@ static void test_entities_place_before_score_is_a_team(void **state)
     assert_entity(rec, "West Bank", "LOC");
     assert_entity(rec, "Moscow", "LOC");
     json_decref(rec);
+    rec = run(*state, "Division one\nGreenock Vexton 3 2 0 1 5 2 6\nHe wrote to the "
+                      "International Red Cross and to Zandolo SpA.");
+    assert_entity(rec, "Greenock Vexton", "ORG");
+    assert_entity(rec, "International Red Cross", "ORG");
+    assert_entity(rec, "Zandolo SpA", "ORG");
+    json_decref(rec);
 }
 
 static void test_entities_context_cues(void **state)
