@@ -216,8 +216,8 @@ json_t *nf_ent_canon_build(const struct nf_ent_doc *doc, const struct nf_ent_spa
         const struct group *x = &g[order[i]];
         json_t *o = json_pack("{s:s%,s:s,s:I,s:I,s:f}", "name", doc->text + x->name_b0,
                               x->name_b1 - x->name_b0, "type", nf_ent_type_name(x->type),
-                              "mentions", (json_int_t)x->mentions, "first",
-                              (json_int_t)x->first_cp, "salience", sal[order[i]]);
+                              "mentions", (json_int_t)x->mentions, "first", (json_int_t)x->first_cp,
+                              "salience", sal[order[i]]);
         if (!o || json_array_append_new(arr, o) != 0) {
             goto done;
         }

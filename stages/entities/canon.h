@@ -10,11 +10,11 @@
 #include "spans.h"
 
 struct nf_ent_doc {
-    const char *text;   /* the article text (valid UTF-8) */
-    size_t len;         /* bytes */
-    size_t cp_len;      /* code points */
-    size_t lead_end;    /* byte offset where the first paragraph ends */
-    const char *title;  /* the record's title, or NULL */
+    const char *text;  /* the article text (valid UTF-8) */
+    size_t len;        /* bytes */
+    size_t cp_len;     /* code points */
+    size_t lead_end;   /* byte offset where the first paragraph ends */
+    const char *title; /* the record's title, or NULL */
 };
 
 /* Build the "entities_canonical" array from the sorted, non-overlapping mentions (spans; only

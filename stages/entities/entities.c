@@ -72,8 +72,8 @@ static int entities_init(const struct nf_conf *conf, void **statep, char *errstr
     if ((rc = nf_ent_gaz_load(dir, &st->gaz, errstr, errstr_size)) != 0) {
         goto done;
     }
-    rc = nf_ent_patterns_new((uint32_t)nf_conf_get_int(conf, "entities.match_limit"),
-                             &st->patterns, errstr, errstr_size);
+    rc = nf_ent_patterns_new((uint32_t)nf_conf_get_int(conf, "entities.match_limit"), &st->patterns,
+                             errstr, errstr_size);
     if (rc != 0) {
         goto done;
     }
@@ -137,8 +137,10 @@ static int entities_transform(const void *statep, json_t *rec, char *errstr, siz
     doc.text = json_string_value(jtext);
     doc.len = json_string_length(jtext);
     if (doc.len > st->max_text_bytes) {
-        rc = nf_seterr(errstr, errstr_size, NF_ERR_LIMIT, "text of %zu bytes exceeds "
-                       "entities.max_text_bytes (%zu)", doc.len, st->max_text_bytes);
+        rc = nf_seterr(errstr, errstr_size, NF_ERR_LIMIT,
+                       "text of %zu bytes exceeds "
+                       "entities.max_text_bytes (%zu)",
+                       doc.len, st->max_text_bytes);
         goto done;
     }
     if (!nf_utf8_valid(doc.text, doc.len) || memchr(doc.text, '\0', doc.len)) {

@@ -13,12 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "newsflow/err.h"
 #include "docmap.h"
+#include "newsflow/err.h"
 #include "newsflow/util.h"
 
-#define MAX_RUN 12    /* longer capitalised runs are headings, handled like headlines */
-#define MAX_PHRASE 4  /* tokens in a word-list phrase looked up on headlines */
+#define MAX_RUN 12   /* longer capitalised runs are headings, handled like headlines */
+#define MAX_PHRASE 4 /* tokens in a word-list phrase looked up on headlines */
 
 /* Document facts, per token key (lower case) or phrase key. */
 #define DOC_LOWER 0x01  /* the word occurs in lower case */
@@ -26,7 +26,7 @@
 #define DOC_TYPE_SHIFT 4
 
 struct seg {
-    size_t s, e; /* token indexes, inclusive */
+    size_t s, e;  /* token indexes, inclusive */
     int type;     /* NF_ENT_NONE = deferred to pass 2 */
     int headline; /* 1: a headline or over-long run, expanded by do_headline_run; 2: from it */
     int weak;     /* typed by the last-resort default, without evidence */
@@ -46,21 +46,22 @@ struct finder {
 };
 
 static const char *const connectors[] = {"of", "for", "on", "de", "del", "du", NULL};
-static const char *const particles[] = {"van", "von", "der", "den", "de", "da", "di", "du",
-                                        "del", "della", "dos", "bin", "ibn", "al", "le", "la",
-                                        "ter", "ten", NULL};
-static const char *const loc_preps[] = {"in", "at", "from", "near", "outside", "across", "into",
-                                        "toward", "towards", "throughout", "inside", NULL};
-static const char *const loc_nouns[] = {"region", "province", "city", "state", "county",
-                                        "district", "river", "valley", "island", "islands",
-                                        "peninsula", "oblast", "border", "coast", "area",
-                                        "stadium", "airport", "town", "village", "port",
-                                        "capital", NULL};
-static const char *const person_verbs[] = {"said", "says", "told", "added", "wrote", "explained",
-                                           "insisted", "admitted", "recalled", "who", NULL};
-static const char *const directions[] = {"north", "south", "east", "west", "northern",
+static const char *const particles[] = {"van", "von", "der",   "den", "de",  "da",  "di",
+                                        "du",  "del", "della", "dos", "bin", "ibn", "al",
+                                        "le",  "la",  "ter",   "ten", NULL};
+static const char *const loc_preps[] = {"in",      "at",         "from",   "near",
+                                        "outside", "across",     "into",   "toward",
+                                        "towards", "throughout", "inside", NULL};
+static const char *const loc_nouns[] = {
+    "region",  "province", "city",      "state",  "county",  "district", "river", "valley",
+    "island",  "islands",  "peninsula", "oblast", "border",  "coast",    "area",  "stadium",
+    "airport", "town",     "village",   "port",   "capital", NULL};
+static const char *const person_verbs[] = {"said",     "says",      "told",     "added",
+                                           "wrote",    "explained", "insisted", "admitted",
+                                           "recalled", "who",       NULL};
+static const char *const directions[] = {"north",    "south",   "east",    "west",    "northern",
                                          "southern", "eastern", "western", "central", "upper",
-                                         "lower", "greater", NULL};
+                                         "lower",    "greater", NULL};
 
 /* ---- small helpers ---- */
 
@@ -132,9 +133,19 @@ static unsigned gaz_tok(const struct finder *f, size_t i);
 /* Does the word end in a clitic ('ve 'm 're 'll 'd 't, also with a curly apostrophe)? */
 static int has_clitic(const char *text, const struct nf_ent_tok *t)
 {
-    static const char *const clitics[] = {"'ve", "'m", "'re", "'ll", "'d", "'t",
-                                          "\xe2\x80\x99ve", "\xe2\x80\x99m", "\xe2\x80\x99re",
-                                          "\xe2\x80\x99ll", "\xe2\x80\x99" "d", "\xe2\x80\x99t",
+    static const char *const clitics[] = {"'ve",
+                                          "'m",
+                                          "'re",
+                                          "'ll",
+                                          "'d",
+                                          "'t",
+                                          "\xe2\x80\x99ve",
+                                          "\xe2\x80\x99m",
+                                          "\xe2\x80\x99re",
+                                          "\xe2\x80\x99ll",
+                                          "\xe2\x80\x99"
+                                          "d",
+                                          "\xe2\x80\x99t",
                                           NULL};
     size_t i, n = t->b1 - t->b0, m;
     for (i = 0; clitics[i]; i++) {
@@ -450,8 +461,7 @@ static int do_run(struct finder *f, size_t s, size_t e, int title_before)
     unsigned last = gaz_tok(f, e);
 
     /* a whole-run word-list hit or organisation name is never split */
-    if (type_from_bits(gaz_phrase(f, s, e)) != NF_ENT_NONE ||
-        (e > s && (last & NF_GAZ_ORGSUF))) {
+    if (type_from_bits(gaz_phrase(f, s, e)) != NF_ENT_NONE || (e > s && (last & NF_GAZ_ORGSUF))) {
         return add_seg(f, s, e, classify(f, s, e, 0), 0);
     }
     /* a leading nationality or place before a person or event is its own name:
@@ -478,8 +488,8 @@ static int do_run(struct finder *f, size_t s, size_t e, int title_before)
         if (k > seg0) {
             int type = classify(f, seg0, k - 1, after_title);
             /* "Defense Minister": an unknown word before a title belongs to the title */
-            if (k <= e && !after_title && type_from_bits(gaz_phrase(f, seg0, k - 1)) ==
-                                              NF_ENT_NONE) {
+            if (k <= e && !after_title &&
+                type_from_bits(gaz_phrase(f, seg0, k - 1)) == NF_ENT_NONE) {
                 type = -1;
             }
             if (type >= 0 && (rc = add_seg(f, seg0, k - 1, type, 0)) != 0) {
@@ -539,12 +549,11 @@ static int do_headline_run(struct finder *f, size_t s, size_t e)
             continue;
         }
         /* a first name takes the unknown words after it: "2. Michael Johnson (U.S.)" */
-        if (len == 1 && type == NF_ENT_PERSON && ((gaz_tok(f, k) & NF_GAZ_FIRST) ||
-                                                  is_initial(f, k))) {
+        if (len == 1 && type == NF_ENT_PERSON &&
+            ((gaz_tok(f, k) & NF_GAZ_FIRST) || is_initial(f, k))) {
             int t2;
             while (len < 3 && k + len <= e &&
-                   ((t2 = known_type(f, k + len, k + len)) == NF_ENT_NONE ||
-                    t2 == NF_ENT_PERSON) &&
+                   ((t2 = known_type(f, k + len, k + len)) == NF_ENT_NONE || t2 == NF_ENT_PERSON) &&
                    !(gaz_tok(f, k + len) & (NF_GAZ_TITLE | NF_GAZ_STOP))) {
                 len++;
             }
@@ -611,8 +620,9 @@ static int pass1(struct finder *f)
         if ((f->t[i].flags & NF_TOKF_CAPS_LINE) || j - i + 1 > MAX_RUN) {
             rc = add_seg(f, i, j, NF_ENT_NONE, 1); /* expanded after pass 1 */
         } else {
-            rc = do_run(f, i, j, i >= 2 && tok_is(f, i - 1, (const char *const[]){"of", NULL}) &&
-                                     is_title(f, i - 2));
+            rc = do_run(f, i, j,
+                        i >= 2 && tok_is(f, i - 1, (const char *const[]){"of", NULL}) &&
+                            is_title(f, i - 2));
         }
         if (rc != 0) {
             return rc;
@@ -699,8 +709,7 @@ static int pass2(struct finder *f)
             g->type = (int)(facts >> DOC_TYPE_SHIFT);
             continue;
         }
-        if ((t->flags & NF_TOKF_SENT_START) &&
-            ((facts & DOC_LOWER) || !(facts & DOC_MIDCAP))) {
+        if ((t->flags & NF_TOKF_SENT_START) && ((facts & DOC_LOWER) || !(facts & DOC_MIDCAP))) {
             continue; /* "Analysts suggest": a common word, not a name */
         }
         if (g->s > 0 && tok_is_any(f, g->s - 1, loc_preps)) {
@@ -717,18 +726,20 @@ static int pass2(struct finder *f)
     return 0;
 }
 
-/* Sports tables and results: a place (or an unknown name) directly followed by a score or a
- * standing ("Atlanta 4 Chicago 3", "Greenock Morton 3 2 0 1") is the team, an organisation; a
- * dateline ("LONDON 1996-08-30") or "in Moscow 30 people" stays a place. */
+/* Sports tables and results: a city or region (or an unknown name) directly followed by a score
+ * or a standing ("Atlanta 4 Chicago 3", "Greenock Morton 3 2 0 1") is the club, an organisation;
+ * a country there is a national team and stays a place, as do datelines ("LONDON 1996-08-30")
+ * and "in Moscow 30 people". */
 static void retype_teams(struct finder *f)
 {
     size_t i;
     for (i = 0; i < f->nsegs; i++) {
         struct seg *g = &f->segs[i];
         size_t nx = g->e + 1;
-        if (!(g->type == NF_ENT_LOC || (g->type == NF_ENT_PERSON && g->weak)) || nx >= f->n || f->t[nx].kind != NF_TOK_NUM ||
-            (f->t[nx].flags & NF_TOKF_NEWLINE) || is_date_number(f, nx) ||
-            (g->s > 0 && tok_is(f, g->s - 1, loc_preps))) {
+        if (!((g->type == NF_ENT_LOC && !(gaz_phrase(f, g->s, g->e) & NF_GAZ_COUNTRY)) ||
+              (g->type == NF_ENT_PERSON && g->weak)) ||
+            nx >= f->n || f->t[nx].kind != NF_TOK_NUM || (f->t[nx].flags & NF_TOKF_NEWLINE) ||
+            is_date_number(f, nx) || (g->s > 0 && tok_is(f, g->s - 1, loc_preps))) {
             continue;
         }
         g->type = NF_ENT_ORG;
