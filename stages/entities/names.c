@@ -28,7 +28,8 @@
 struct seg {
     size_t s, e;  /* token indexes, inclusive */
     int type;     /* NF_ENT_NONE = deferred to pass 2 */
-    int headline; /* 1: a headline or over-long run, expanded by do_headline_run; 2: from it */
+    int headline; /* 1: a headline or over-long run, expanded by do_headline_run; 2: from it;
+                   * 3: a quoted title (not learnt: the film "Senna" is not Ayrton Senna) */
     int weak;     /* typed by the last-resort default, without evidence */
 };
 
@@ -56,6 +57,8 @@ static const char *const loc_nouns[] = {
     "region",  "province", "city",      "state",  "county",  "district", "river", "valley",
     "island",  "islands",  "peninsula", "oblast", "border",  "coast",    "area",  "stadium",
     "airport", "town",     "village",   "port",   "capital", NULL};
+static const char *const loc_heads[] = {"lake", "mount", "mt",        "mt.", "cape",
+                                        "gulf", "isle",  "mountains", NULL};
 static const char *const person_verbs[] = {"said",     "says",      "told",     "added",
                                            "wrote",    "explained", "insisted", "admitted",
                                            "recalled", "who",       NULL};
@@ -184,6 +187,14 @@ static int is_cand(const struct finder *f, size_t i)
         return 0; /* I've, I'm, We'll */
     }
     bits = gaz_phrase(f, i, i);
+    if ((t->flags & NF_TOKF_PERIOD) && t->b1 - t->b0 > 2) {
+        /* "No.": look the abbreviation up without its period too */
+        char key[16];
+        size_t n = nf_ent_tok_lower(f->text, t->b0, t->b1 - 1, key, sizeof(key));
+        if (n && (nf_ent_gaz_get(f->gaz, key, n) & NF_GAZ_STOP)) {
+            return 0;
+        }
+    }
     if ((bits & NF_GAZ_COMMON) && (t->flags & NF_TOKF_SENT_START) &&
         !(t->flags & NF_TOKF_ALLCAPS)) {
         return 0; /* "Shares rose": lower case except at a sentence start */
@@ -345,6 +356,13 @@ static int is_dateline_place(const struct finder *f, size_t s, size_t e)
            (k + 1 >= f->n || (f->t[k + 1].flags & NF_TOKF_NEWLINE));
 }
 
+/* Does token i end with the lower-case suffix suf (and have more before it)? */
+static int ends_with(const struct finder *f, size_t i, const char *suf)
+{
+    size_t n = f->t[i].b1 - f->t[i].b0, m = strlen(suf);
+    return n > m + 2 && memcmp(f->text + f->t[i].b1 - m, suf, m) == 0;
+}
+
 /* An initial: one capital and its period ("P."). */
 static int is_initial(const struct finder *f, size_t i)
 {
@@ -397,11 +415,14 @@ static int classify(const struct finder *f, size_t s, size_t e, int after_title)
     if ((type = type_from_bits(bits)) != NF_ENT_NONE) {
         return type;
     }
+    if (n == 1 && ends_with(f, s, "ism")) {
+        return NF_ENT_MISC; /* Buddhism, Communism */
+    }
     if (n >= 2 && (last & NF_GAZ_MISCSUF)) {
         return NF_ENT_MISC; /* U.S. Open, World Series */
     }
-    if (n >= 2 && (last & NF_GAZ_LOCSUF)) {
-        return NF_ENT_LOC; /* Wall Street */
+    if (n >= 2 && ((last & NF_GAZ_LOCSUF) || tok_is_any(f, s, loc_heads))) {
+        return NF_ENT_LOC; /* Wall Street, Lake Eildon */
     }
     if (n == 1 && (bits & NF_GAZ_FIRST)) {
         return NF_ENT_PERSON;
@@ -570,12 +591,73 @@ static int do_headline_run(struct finder *f, size_t s, size_t e)
     return 0;
 }
 
+static int is_quote(const struct finder *f, size_t i)
+{
+    const char *p = f->text + f->t[i].b0;
+    size_t n = f->t[i].b1 - f->t[i].b0;
+    return f->t[i].kind == NF_TOK_PUNCT &&
+           ((n == 1 && *p == '"') ||
+            (n == 3 && !memcmp(p, "\xe2\x80", 2) &&
+             (p[2] == '\x9c' || p[2] == '\x9d' || p[2] == '\x98' || p[2] == '\x99')));
+}
+
+/* A quoted title ("Secret Garden: An Inky Treasure Hunt", "Rehab") starting after the quote at
+ * i: capitalised words, function words and light punctuation up to a closing quote on the same
+ * line. Returns the index of the closing quote and sets *last to the title's last token, or 0. */
+static size_t quoted_title(const struct finder *f, size_t i, size_t *last)
+{
+    static const char *const fw[] = {"a",   "an",   "the", "of", "and",  "in", "on", "to",
+                                     "for", "with", "at",  "by", "from", "or", "is", NULL};
+    size_t k, mixed = 0;
+    if (i + 1 >= f->n || !is_quote(f, i) || f->t[i + 1].kind != NF_TOK_WORD ||
+        !(f->t[i + 1].flags & NF_TOKF_CAP)) {
+        return 0;
+    }
+    for (k = i + 1; k < f->n && k <= i + 12; k++) {
+        const struct nf_ent_tok *t = &f->t[k];
+        if (t->flags & NF_TOKF_NEWLINE) {
+            return 0;
+        }
+        if (is_quote(f, k)) {
+            break;
+        }
+        if (t->kind == NF_TOK_WORD) {
+            if (t->flags & NF_TOKF_CAP) {
+                mixed += !(t->flags & NF_TOKF_ALLCAPS);
+            } else if (!tok_is(f, k, fw)) {
+                return 0; /* a lower-case word: speech, not a title */
+            }
+        } else if (t->kind == NF_TOK_PUNCT && !strchr(":,&-!?.", f->text[t->b0])) {
+            return 0;
+        }
+    }
+    if (k >= f->n || k > i + 12 || !is_quote(f, k) || mixed == 0) {
+        return 0;
+    }
+    *last = k - 1;
+    while (*last > i + 1 && f->t[*last].kind == NF_TOK_PUNCT) {
+        (*last)--;
+    }
+    /* one known name in quotes stays that name */
+    if (*last == i + 1 && type_from_bits(gaz_tok(f, i + 1)) != NF_ENT_NONE) {
+        return 0;
+    }
+    return k;
+}
+
 /* Pass 1: runs of candidates -> segments. */
 static int pass1(struct finder *f)
 {
     size_t i = 0, j, k;
     int rc;
     while (i < f->n) {
+        if ((k = quoted_title(f, i, &j)) != 0) {
+            if ((rc = add_seg(f, i + 1, j, NF_ENT_MISC, 3)) != 0) {
+                return rc;
+            }
+            i = k + 1;
+            continue;
+        }
         if (!is_cand(f, i)) {
             i++;
             continue;
@@ -659,7 +741,7 @@ static void learn(struct finder *f)
         const struct seg *g = &f->segs[i];
         uint64_t h;
         unsigned char *v;
-        if (g->type == NF_ENT_NONE) {
+        if (g->type == NF_ENT_NONE || g->headline == 3) {
             continue;
         }
         if ((h = phrase_hash(f, g->s, g->e)) && (v = nf_ent_docmap_slot(&f->doc, h, 1)) &&

@@ -308,6 +308,7 @@ int nf_ent_tokenize(const char *s, size_t len, size_t max_tokens, struct nf_ent_
     size_t i = 0, adv, end;
     unsigned pend = NF_TOKF_NEWLINE; /* flags for the next token: space / newline before */
     int sent = 1, rc = 0;
+    int lead_paren = 0; /* a "(" opened the line: "(CNN) Atop the list..." */
     uint32_t cp;
     enum cp_class c;
 
@@ -350,6 +351,12 @@ int nf_ent_tokenize(const char *s, size_t len, size_t max_tokens, struct nf_ent_
                 goto done;
             }
             /* a sentence also starts after a colon or a spaced dash ("ITALY - Bond futures") */
+            if (cp == '(' && (pend & NF_TOKF_NEWLINE)) {
+                lead_paren = 1;
+            } else if (cp == ')' && lead_paren) {
+                lead_paren = 0;
+                sent = 1; /* after a "(CNN)"-style dateline a sentence starts */
+            }
             if (cp == '.' || cp == '!' || cp == '?' || cp == ':' ||
                 ((cp == '-' || cp == 0x2013 || cp == 0x2014) && (pend & NF_TOKF_SPACE) &&
                  i + adv < len && (s[i + adv] == ' ' || s[i + adv] == '-'))) {

@@ -423,6 +423,35 @@ static void test_entities_titles_and_name_lists(void **state)
     json_decref(rec);
 }
 
+static void test_entities_news_style_cues(void **state)
+{
+    json_t *rec = run(*state, "(CNN) Atop the list sat \xe2\x80\x9cSecret Garden: An Inky "
+                              "Treasure Hunt\xe2\x80\x9d (No. 3) and the film \"Senna\" about "
+                              "Ayrton Senna, who loved Buddhism. \"I think it is fine,\" Senna "
+                              "said at Lake Eildon with Sgt Walker.");
+    assert_entity(rec, "CNN", "ORG");
+    assert_no_entity(rec, "Atop");
+    assert_entity(rec, "Secret Garden: An Inky Treasure Hunt", "MISC");
+    assert_no_entity(rec, "No.");
+    assert_entity(rec, "Ayrton Senna", "PERSON");
+    assert_entity(rec, "Buddhism", "MISC");
+    assert_entity(rec, "Lake Eildon", "LOC");
+    assert_entity(rec, "Walker", "PERSON");
+    /* the quoted title is MISC, the later single "Senna" is still the person */
+    {
+        size_t i, n_person = 0;
+        json_t *e;
+        json_array_foreach(json_object_get(rec, "entities"), i, e)
+        {
+            if (!strcmp(json_string_value(json_object_get(e, "text")), "Senna")) {
+                n_person += !strcmp(json_string_value(json_object_get(e, "type")), "PERSON");
+            }
+        }
+        assert_int_equal(n_person, 1);
+    }
+    json_decref(rec);
+}
+
 static void test_entities_sentence_initial_common_word_dropped(void **state)
 {
     json_t *rec = run(*state, "Analysts said Gromov would win. Experts agree. Gromov denied it.");
@@ -762,6 +791,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_entities_initials_compounds_and_dashes, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_entities_titles_and_name_lists, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_entities_news_style_cues, setup, teardown),
         cmocka_unit_test_setup_teardown(test_entities_sentence_initial_common_word_dropped, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_entities_headline_uses_word_lists_only, setup,
