@@ -21,7 +21,8 @@ struct nf_ent_doc {
  * PERSON/ORG/LOC/MISC are grouped) whose code-point starts are cp0[i]. Grouping: mentions with
  * the same type and the same text (case-insensitive) are one entity; then a one-word PERSON or
  * ORG mention joins the multi-word PERSON whose last (else first) word it is - "Putin" joins
- * "Vladimir Putin", "Kim" joins "Kim Jong-un" - preferring the most mentioned.
+ * "Vladimir Putin", "Kim" joins "Kim Jong-un" - preferring the most mentioned; an all-capitals
+ * acronym joins the multi-word non-person name whose initials it spells (KCNA).
  * The name is the longest mention. Salience (documented in the stage README):
  *     mentions + 2 * lead + (1 - first / cp_len)
  * where lead is 1 if a mention is in the first paragraph or its text occurs in the title, and

@@ -592,6 +592,23 @@ static void test_entities_transform_is_thread_safe(void **state)
     free(text);
 }
 
+static void test_entities_canonical_joins_acronyms(void **state)
+{
+    json_t *rec = run(*state, "The Korean Central News Agency (KCNA) said so. KCNA added that the "
+                              "European Union and the EU agreed, unlike NATO.");
+    json_t *c = find_canon(rec, "Korean Central News Agency");
+    assert_non_null(c);
+    assert_int_equal(json_integer_value(json_object_get(c, "mentions")), 3);
+    assert_null(find_canon(rec, "KCNA"));
+    c = find_canon(rec, "European Union");
+    assert_non_null(c);
+    assert_int_equal(json_integer_value(json_object_get(c, "mentions")), 2);
+    assert_non_null(find_canon(rec, "NATO"));
+    /* mentions keep their own text */
+    assert_entity(rec, "KCNA", "ORG");
+    json_decref(rec);
+}
+
 static void test_entities_canonical_sorted_by_salience(void **state)
 {
     json_t *rec = json_pack("{s:s,s:s,s:s}", "id", "t2", "title", "Oslo talks end", "text",
@@ -798,6 +815,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_entities_seed_article, setup, teardown),
         cmocka_unit_test_setup_teardown(test_entities_transform_is_thread_safe, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_entities_canonical_joins_acronyms, setup, teardown),
         cmocka_unit_test_setup_teardown(test_entities_canonical_sorted_by_salience, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_entities_empty_text, setup, teardown),
