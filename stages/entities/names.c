@@ -453,7 +453,63 @@ static int pass2(struct finder *f)
             continue;
         }
         g->type = NF_ENT_ORG;
+        g->weak = 1;
     }
+    return 0;
+}
+
+static int seg_cmp(const void *a, const void *b)
+{
+    const struct seg *x = *(const struct seg *const *)a, *y = *(const struct seg *const *)b;
+    return x->s < y->s ? -1 : x->s > y->s;
+}
+
+/* In a list of names ("Given, Breen, Staunton, Irwin and Quinn") the members typed only by
+ * default take the type most members have on evidence. */
+static int propagate_lists(struct finder *f)
+{
+    struct seg **v = malloc((f->nsegs + 1) * sizeof(*v));
+    size_t i, n = 0, a, b;
+    if (!v) {
+        return NF_ERR_NOMEM;
+    }
+    for (i = 0; i < f->nsegs; i++) {
+        if (f->segs[i].type != NF_ENT_NONE && f->segs[i].headline != 1) {
+            v[n++] = &f->segs[i];
+        }
+    }
+    qsort(v, n, sizeof(*v), seg_cmp);
+    for (a = 0; a < n; a = b) {
+        size_t votes[NF_ENT_NTYPES] = {0}, members = 1, best = NF_ENT_NONE;
+        for (b = a + 1; b < n; b++) {
+            size_t sep = v[b - 1]->e + 1;
+            if (v[b]->s != sep + 1 || (f->v.t[v[b]->s].flags & NF_TOKF_NEWLINE) ||
+                !((f->v.t[sep].kind == NF_TOK_PUNCT && f->v.text[f->v.t[sep].b0] == ',') ||
+                  nf_cue_tok_is(&f->v, sep, (const char *const[]){"and", NULL}))) {
+                break;
+            }
+            members++;
+        }
+        if (members < 3) {
+            continue;
+        }
+        for (i = a; i < b; i++) {
+            if (!v[i]->weak && v[i]->type < NF_ENT_NTYPES) {
+                votes[v[i]->type]++;
+            }
+        }
+        for (i = 1; i < NF_ENT_NTYPES; i++) {
+            if (votes[i] > votes[best]) {
+                best = i;
+            }
+        }
+        for (i = a; best != NF_ENT_NONE && votes[best] * 2 > members - votes[best] && i < b; i++) {
+            if (v[i]->weak) {
+                v[i]->type = (int)best;
+            }
+        }
+    }
+    free(v);
     return 0;
 }
 
@@ -498,6 +554,9 @@ int nf_ent_names_find(const struct nf_ent_gaz *gaz, const char *text,
     retype_teams(&f); /* before learn(): a team's words are not a person's */
     learn(&f);
     if ((rc = pass2(&f)) != 0) {
+        goto done;
+    }
+    if ((rc = propagate_lists(&f)) != 0) {
         goto done;
     }
     retype_teams(&f);

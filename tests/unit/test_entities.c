@@ -419,6 +419,12 @@ static void test_entities_titles_and_name_lists(void **state)
     assert_entity(rec, "Tiger Woods", "PERSON");
     assert_entity(rec, "Hakan Sukur", "PERSON");
     assert_entity(rec, "TD Securities Inc", "ORG");
+    json_decref(rec);
+    /* unknown one-word members of a list of people are people */
+    rec = run(*state, "The team is: John Given, Breenak, Stauntor, Peter Irwin and Quinnel.");
+    assert_entity(rec, "Breenak", "PERSON");
+    assert_entity(rec, "Stauntor", "PERSON");
+    assert_entity(rec, "Quinnel", "PERSON");
     assert_no_entity(rec, "State John Kornblum");
     json_decref(rec);
 }
