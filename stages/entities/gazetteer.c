@@ -146,8 +146,13 @@ static int load_file(struct nf_ent_gaz *g, const char *dir, const char *file, un
     }
     while (fgets(line, sizeof(line), fp)) {
         lineno++;
+        if (!strchr(line, '\n') && !feof(fp)) {
+            rc = nf_seterr(errstr, errstr_size, NF_ERR_CONFIG, "%s:%d: line too long", path,
+                           lineno);
+            goto done;
+        }
         n = normalise(line, key);
-        if (n == (size_t)-1 || !nf_utf8_valid(key, n == (size_t)-1 ? 0 : n)) {
+        if (n == (size_t)-1 || !nf_utf8_valid(key, n)) {
             rc = nf_seterr(errstr, errstr_size, NF_ERR_CONFIG, "%s:%d: entry too long or not UTF-8",
                            path, lineno);
             goto done;

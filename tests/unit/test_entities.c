@@ -740,6 +740,18 @@ static void test_entities_generated_lists_are_optional(void **state)
     assert_int_equal(remove(path), 0);
     assert_int_equal(nf_stage_entities.init(conf, &st, err, sizeof(err)), NF_ERR_IO);
     assert_non_null(strstr(err, "titles.txt"));
+    /* an entry longer than NF_GAZ_KEY_MAX is reported with file:line */
+    fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs("# titles\n", fp);
+    for (i = 0; i < 200; i++) {
+        fputc('x', fp);
+    }
+    fputc('\n', fp);
+    fclose(fp);
+    assert_int_equal(nf_stage_entities.init(conf, &st, err, sizeof(err)), NF_ERR_CONFIG);
+    assert_non_null(strstr(err, "titles.txt:2"));
+    assert_null(st);
     for (i = 0; required[i]; i++) {
         snprintf(path, sizeof(path), "%s/%s", dir, required[i]);
         remove(path);
