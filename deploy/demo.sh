@@ -14,7 +14,8 @@ echo "newsflow: building..." >&2
 nf_build "$NF_ROOT/build" >/dev/null
 BIN=$NF_ROOT/build/bin
 RUN=$(mktemp -d /tmp/newsflow-demo.XXXXXX)
-pids=()
+pids=()         # stages, stopped first: they commit and leave the group through the broker
+broker_pid=""
 cleanup() {
     local p
     for p in "${pids[@]:-}"; do
@@ -23,6 +24,10 @@ cleanup() {
     for p in "${pids[@]:-}"; do
         [ -n "$p" ] && wait "$p" 2>/dev/null || true
     done
+    if [ -n "$broker_pid" ]; then
+        kill -TERM "$broker_pid" 2>/dev/null || true
+        wait "$broker_pid" 2>/dev/null || true
+    fi
     rm -rf "$RUN"
 }
 trap cleanup EXIT
@@ -31,7 +36,7 @@ trap 'exit 130' INT TERM
 if [ $# -gt 0 ]; then pages=("$@"); else pages=("$NF_ROOT/config/samples"); fi
 
 "$BIN/newsflow-broker" -X broker.bootstrap_file="$RUN/bootstrap" >"$RUN/broker.log" 2>&1 &
-pids+=($!)
+broker_pid=$!
 for _ in $(seq 100); do [ -s "$RUN/bootstrap" ] && break; sleep 0.1; done
 [ -s "$RUN/bootstrap" ] || { cat "$RUN/broker.log" >&2; echo "broker did not start" >&2; exit 1; }
 export NEWSFLOW_KAFKA_BOOTSTRAP_SERVERS

@@ -12,6 +12,7 @@
 
 #include "newsflow/conf.h"
 #include "newsflow/err.h"
+#include "runner_int.h"
 
 #ifndef NEWSFLOW_DEFAULT_DATA_DIR
 #define NEWSFLOW_DEFAULT_DATA_DIR "/usr/share/newsflow"
@@ -158,6 +159,12 @@ static size_t nf_conf_distance(const char *a, const char *b)
 /* Is key in a scope of another component (and so ignored by this binary)? */
 static int nf_conf_foreign(const struct nf_conf *conf, const char *key)
 {
+    /* the stages' runner keys, in a file a tool (ingest, tail) reads too */
+    for (const struct nf_prop *p = nf_runner_props; p->name; p++) {
+        if (strcmp(p->name, key) == 0) {
+            return 1;
+        }
+    }
     const char *dot = strchr(key, '.');
     if (!dot) {
         return 0;

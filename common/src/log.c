@@ -69,8 +69,19 @@ static void nf_log_quote(char *dst, size_t dst_size, const char *src)
         } else if (*p == '\n') {
             dst[o++] = '\\';
             dst[o++] = 'n';
-        } else if (*p < 0x20) {
+        } else if (*p < 0x20 || *p == 0x7F) {
             o += (size_t)snprintf(dst + o, dst_size - o, "\\u%04x", *p);
+        } else if (*p >= 0x80) {
+            /* keep valid UTF-8, replace anything else: a JSON log line must stay valid */
+            size_t n = nf_utf8_seqlen(p, strlen((const char *)p));
+            if (n == 0) {
+                memcpy(dst + o, "\xEF\xBF\xBD", 3);
+                o += 3;
+            } else {
+                memcpy(dst + o, p, n);
+                o += n;
+                p += n - 1;
+            }
         } else {
             dst[o++] = (char)*p;
         }

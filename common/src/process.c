@@ -80,8 +80,9 @@ static int nf_trace_append(json_t *rec, const struct nf_stage *stage, const stru
             return NF_ERR_NOMEM;
         }
     }
+    double rounded = floor(ms * 1000.0 + 0.5) / 1000.0; /* microseconds are plenty */
     json_t *e = json_pack("{s:s, s:s, s:s, s:f, s:s, s:i, s:I}", "stage", stage->name, "version",
-                          stage->version, "at", ts, "processing_ms", floor(ms * 1000.0 + 0.5) / 1000.0, "topic", src->topic,
+                          stage->version, "at", ts, "processing_ms", rounded, "topic", src->topic,
                           "partition", (int)src->partition, "offset", (json_int_t)src->offset);
     if (!e || json_array_append_new(trace, e) != 0) {
         return NF_ERR_NOMEM;

@@ -275,11 +275,16 @@ double nf_mono_sec(void)
 
 void nf_rfc3339(int64_t ms, char *out, size_t out_size)
 {
-    time_t secs = (time_t)(ms / 1000);
+    /* floor division: -1 ms is 23:59:59.999 of the day before, not ".-01" */
+    int64_t rem = ms % 1000;
+    if (rem < 0) {
+        rem += 1000;
+    }
+    time_t secs = (time_t)((ms - rem) / 1000);
     struct tm tm;
     gmtime_r(&secs, &tm);
     snprintf(out, out_size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)rem);
 }
 
 uint64_t nf_hash64(const void *data, size_t len)

@@ -85,7 +85,8 @@ static void test_runner_dead_letters_bad_records_and_keeps_going(void **st)
     } want[] = {
         {"bad-json", "decode", "invalid JSON"},
         {"bad-utf8", "decode", "invalid JSON"}, /* jansson reports bad UTF-8 as a parse error */
-        {"no-html", "validate", "missing field \"html\""},
+        /* clean accepts html or html_base64, so it checks that itself */
+        {"no-html", "transform", "\"html\""},
         {"not-object", "decode", "not a JSON object"},
         {"empty", "decode", "empty record"},
         {"too-big", "decode", "exceeds max.record.bytes"},

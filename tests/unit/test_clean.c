@@ -1,0 +1,709 @@
+/* test_clean.c - unit tests of the clean stage (raw-html -> cleaned): the sample pages come out
+ * with exactly their expected text, each kind of chrome is dropped, metadata is found, and bad
+ * input (empty, huge, deeply nested, binary, other charsets) is handled within bounds.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "../../stages/clean/boiler.h"
+#include "../../stages/clean/meta.h"
+#include "newsflow/conf.h"
+#include "newsflow/err.h"
+#include "newsflow/stage.h"
+#include "newsflow/util.h"
+
+extern const struct nf_stage nf_stage_clean;
+
+struct fixture {
+    struct nf_conf *conf;
+    void *state;
+};
+
+static int setup_conf(void **ctx, const char *key, const char *value)
+{
+    static const struct nf_prop *tables[3];
+    tables[0] = nf_common_props;
+    tables[1] = nf_stage_clean.props;
+    tables[2] = NULL;
+    struct fixture *f = calloc(1, sizeof(*f));
+    char err[256];
+    assert_non_null(f);
+    f->conf = nf_conf_new(tables);
+    assert_non_null(f->conf);
+    if (key) {
+        assert_int_equal(nf_conf_set(f->conf, key, value, "test", err, sizeof(err)), 0);
+    }
+    assert_int_equal(nf_stage_clean.init(f->conf, &f->state, err, sizeof(err)), 0);
+    *ctx = f;
+    return 0;
+}
+
+static int setup(void **ctx)
+{
+    return setup_conf(ctx, NULL, NULL);
+}
+
+static int setup_small_limit(void **ctx)
+{
+    return setup_conf(ctx, "clean.max_html_bytes", "1024");
+}
+
+static int teardown(void **ctx)
+{
+    struct fixture *f = *ctx;
+    nf_stage_clean.destroy(f->state);
+    nf_conf_destroy(f->conf);
+    free(f);
+    return 0;
+}
+
+static char *read_file(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        fail_msg("cannot open %s", path);
+    }
+    struct nf_buf b = {0};
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+        assert_int_equal(nf_buf_append(&b, chunk, n), 0);
+    }
+    fclose(fp);
+    return nf_buf_steal(&b);
+}
+
+/* Run the transform over a record with this html (and optional extra fields, a JSON object
+ * text). Returns the transform's result; *out gets the record (caller json_decref). */
+static int run_rec(struct fixture *f, json_t *rec, json_t **out, char *err, size_t errsize)
+{
+    int r = nf_stage_clean.transform(f->state, rec, err, errsize);
+    if (r == 0) {
+        /* every string the stage writes must be valid UTF-8 */
+        const char *key;
+        json_t *v;
+        json_object_foreach(rec, key, v) {
+            if (json_is_string(v)) {
+                assert_true(nf_utf8_valid(json_string_value(v), json_string_length(v)));
+            }
+        }
+        const char *text = json_string_value(json_object_get(rec, "text"));
+        assert_non_null(text);
+    }
+    *out = rec;
+    return r;
+}
+
+static json_t *run_html(struct fixture *f, const char *html, const char *extra)
+{
+    json_t *rec = extra ? json_loads(extra, 0, NULL) : json_object();
+    char err[256] = "";
+    assert_non_null(rec);
+    json_object_set_new(rec, "id", json_string("t1"));
+    json_object_set_new(rec, "url", json_string("https://news.example/world/story-1"));
+    json_object_set_new(rec, "fetched_at", json_string("2025-03-23T03:00:00Z"));
+    json_object_set_new(rec, "html", json_string(html));
+    json_t *out = NULL;
+    int r = run_rec(f, rec, &out, err, sizeof(err));
+    if (r != 0) {
+        fail_msg("transform failed: %d %s", r, err);
+    }
+    return out;
+}
+
+static const char *text_of(const json_t *rec)
+{
+    return json_string_value(json_object_get(rec, "text"));
+}
+
+/* ---- the sample pages ---- */
+
+static void check_sample(struct fixture *f, const char *name)
+{
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/config/samples/%s.html", NF_SOURCE_DIR, name);
+    char *html = read_file(path);
+    snprintf(path, sizeof(path), "%s/tests/fixtures/clean/%s.expected.txt", NF_SOURCE_DIR, name);
+    char *expected = read_file(path);
+    size_t el = strlen(expected);
+    while (el > 0 && expected[el - 1] == '\n') {
+        expected[--el] = '\0';
+    }
+    json_t *rec = run_html(f, html, NULL);
+    assert_string_equal(text_of(rec), expected);
+    assert_non_null(json_string_value(json_object_get(rec, "title")));
+    json_decref(rec);
+    free(html);
+    free(expected);
+}
+
+static void test_clean_sample_harbor_gazette(void **ctx)
+{
+    check_sample(*ctx, "harbor-gazette-ferry");
+}
+
+static void test_clean_sample_valley_courier_table_layout(void **ctx)
+{
+    check_sample(*ctx, "valley-courier-oldsite");
+}
+
+static void test_clean_sample_bytefield_blog(void **ctx)
+{
+    check_sample(*ctx, "bytefield-blog-cache");
+}
+
+static void test_clean_sample_northern_sport_microdata(void **ctx)
+{
+    check_sample(*ctx, "northern-sport-relay");
+}
+
+static void test_clean_sample_le_littoral_french(void **ctx)
+{
+    check_sample(*ctx, "le-littoral-marais");
+}
+
+static void test_clean_seed_article_exact_without_chrome(void **ctx)
+{
+    struct fixture *f = *ctx;
+    check_sample(f, "seed-article");
+    /* and none of the chrome lines of the scraped original */
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/config/samples/seed-article.html", NF_SOURCE_DIR);
+    char *html = read_file(path);
+    json_t *rec = run_html(f, html, NULL);
+    const char *t = text_of(rec);
+    assert_null(strstr(t, "Written by"));
+    assert_null(strstr(t, "11:34 AM"));
+    assert_null(strstr(t, "Visited"));
+    assert_null(strstr(t, "visit(s) today"));
+    assert_null(strstr(t, "Close Search Window"));
+    assert_null(strstr(t, "Putin Delivers")); /* the headline is the title, not the text */
+    assert_string_equal(json_string_value(json_object_get(rec, "title")),
+                        "Putin Delivers \xe2\x80\x98Important Letter\xe2\x80\x99 to North "
+                        "Korea\xe2\x80\x99s Kim Jong-un; Discussion on Additional Troop "
+                        "Deployment Seemingly Held");
+    assert_string_equal(json_string_value(json_object_get(rec, "published_at")),
+                        "2025-03-23T02:34:00+00:00");
+    assert_string_equal(json_string_value(json_object_get(rec, "lang")), "en-US");
+    assert_string_equal(json_string_value(json_object_get(rec, "site_name")), "Korea Wire Daily");
+    json_decref(rec);
+    free(html);
+}
+
+/* ---- boilerplate kinds: each inside the article container, next to three paragraphs ---- */
+
+#define P1 "The harbour authority approved the new breakwater on Monday after a two-year review."
+#define P2 "Engineers said the structure would cut wave damage to the quay by about a third."
+#define P3 "Construction is due to start in the spring, weather permitting, and last a year."
+#define ARTICLE_EXPECTED P1 "\n\n" P2 "\n\n" P3
+
+static json_t *run_with_chrome(struct fixture *f, const char *chrome)
+{
+    struct nf_buf b = {0};
+    assert_int_equal(
+        nf_buf_appendf(&b,
+                       "<html><head><title>Breakwater approved | Coast News</title></head><body>"
+                       "<nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+                       "<div class='article-body'><p>%s</p><p>%s</p>%s<p>%s</p></div>"
+                       "<footer>Coast News 2025</footer></body></html>",
+                       P1, P2, chrome, P3),
+        0);
+    json_t *rec = run_html(f, b.data, NULL);
+    nf_buf_free(&b);
+    return rec;
+}
+
+static void expect_dropped(struct fixture *f, const char *chrome)
+{
+    json_t *rec = run_with_chrome(f, chrome);
+    assert_string_equal(text_of(rec), ARTICLE_EXPECTED);
+    json_decref(rec);
+}
+
+static void test_clean_drops_share_bar(void **ctx)
+{
+    expect_dropped(*ctx, "<div class='share-buttons'><span>Share this article</span> "
+                         "<a href='#'>Facebook</a> <a href='#'>Twitter</a></div>");
+    expect_dropped(*ctx, "<p>Share this:</p>");
+}
+
+static void test_clean_drops_related_links(void **ctx)
+{
+    expect_dropped(*ctx, "<div class='related-stories'><h3>Related stories</h3><ul>"
+                         "<li><a href='/a'>Lighthouse keeper retires after forty years</a></li>"
+                         "<li><a href='/b'>Fishing quota talks resume in Brussels</a></li>"
+                         "</ul></div>");
+    /* an unmarked list of links is dropped too */
+    expect_dropped(*ctx, "<ul><li><a href='/a'>Lighthouse keeper retires after forty years</a>"
+                         "</li><li><a href='/b'>Fishing quota talks resume</a></li></ul>");
+}
+
+static void test_clean_drops_cookie_notice(void **ctx)
+{
+    expect_dropped(*ctx, "<div id='cookie-notice'><p>We use cookies to give you the best "
+                         "experience on our website, as described in our policy.</p>"
+                         "<button>Accept</button></div>");
+}
+
+static void test_clean_drops_newsletter_box(void **ctx)
+{
+    expect_dropped(*ctx, "<div class='newsletter-signup'><h3>Get our morning briefing</h3>"
+                         "<p>The day's most important stories, in your inbox by seven, every "
+                         "weekday.</p><input type='email'></div>");
+}
+
+static void test_clean_drops_view_counter(void **ctx)
+{
+    expect_dropped(*ctx, "<p>Visited 1 times, 1 visit(s) today</p>");
+    expect_dropped(*ctx, "<div class='views'>1,204 views</div>");
+}
+
+static void test_clean_drops_comment_widget(void **ctx)
+{
+    expect_dropped(*ctx, "<section id='comments'><h3>3 comments</h3><div class='comment'><p>"
+                         "Great news for the town, finally something is being done about it."
+                         "</p></div></section>");
+}
+
+static void test_clean_drops_read_more(void **ctx)
+{
+    expect_dropped(*ctx, "<p><a href='/more'>Read more</a></p>");
+    expect_dropped(*ctx, "<p>Continue reading &raquo;</p>");
+}
+
+static void test_clean_drops_search_overlay_and_credit(void **ctx)
+{
+    expect_dropped(*ctx, "<p>Close Search Window</p>");
+    expect_dropped(*ctx, "<p>Photo: Coast News / Ann Lee</p>");
+}
+
+static void test_clean_drops_hidden_elements(void **ctx)
+{
+    expect_dropped(*ctx, "<p hidden>Secret text that nobody should ever see in the output.</p>");
+    expect_dropped(*ctx, "<p aria-hidden='true'>Screen-reader hidden paragraph of some "
+                         "length.</p>");
+    expect_dropped(*ctx, "<div style='display: none'><p>Subscriber-only teaser paragraph "
+                         "text.</p></div>");
+    expect_dropped(*ctx, "<p style='visibility:hidden'>Invisible paragraph, still long "
+                         "enough.</p>");
+}
+
+static void test_clean_drops_orphan_heading_over_links(void **ctx)
+{
+    /* no class names give the box away: the heading goes because what follows is links */
+    expect_dropped(*ctx, "<h3>More on this story</h3><ul><li><a href='/a'>Lighthouse keeper "
+                         "retires after forty years</a></li><li><a href='/b'>Fishing quota talks"
+                         " resume</a></li></ul>");
+}
+
+static void test_clean_keeps_heading_before_prose(void **ctx)
+{
+    json_t *rec = run_with_chrome(*ctx, "<h2>What happens next</h2>");
+    assert_string_equal(text_of(rec), P1 "\n\n" P2 "\n\nWhat happens next\n\n" P3);
+    json_decref(rec);
+}
+
+static void test_clean_relaxed_pass_finds_article_in_chrome_named_container(void **ctx)
+{
+    /* "two-col-sidebar-layout" names chrome, yet it wraps the whole page */
+    json_t *rec = run_html(*ctx,
+                           "<html><body><div class='two-col-sidebar-layout'><div class='main'>"
+                           "<p>" P1 " " P2 "</p><p>" P2 " " P3 "</p><p>" P3 " " P1 "</p>"
+                           "</div></div></body></html>",
+                           NULL);
+    assert_string_equal(text_of(rec), P1 " " P2 "\n\n" P2 " " P3 "\n\n" P3 " " P1);
+    json_decref(rec);
+}
+
+static void test_clean_strips_nul_characters(void **ctx)
+{
+    struct fixture *f = *ctx;
+    static const char page[] = "<html><body><article><p>Harbour\0 works begin</p><p>" P1
+                               "</p></article></body></html>";
+    json_t *rec = json_object();
+    json_object_set_new(rec, "id", json_string("nul"));
+    json_object_set_new(rec, "html", json_stringn(page, sizeof(page) - 1));
+    char err[256] = "";
+    json_t *out = NULL;
+    assert_int_equal(run_rec(f, rec, &out, err, sizeof(err)), 0);
+    assert_string_equal(text_of(out), "Harbour works begin\n\n" P1);
+    json_decref(out);
+}
+
+/* ---- metadata ---- */
+
+static void test_clean_title_strips_site_suffix(void **ctx)
+{
+    struct fixture *f = *ctx;
+    json_t *rec = run_with_chrome(f, "");
+    assert_string_equal(json_string_value(json_object_get(rec, "title")), "Breakwater approved");
+    json_decref(rec);
+
+    rec = run_html(f,
+                   "<html><head><title>Storm closes the coast road for a week - The Coast "
+                   "Herald</title></head><body><p>" P1 "</p></body></html>",
+                   NULL);
+    assert_string_equal(json_string_value(json_object_get(rec, "title")),
+                        "Storm closes the coast road for a week");
+    json_decref(rec);
+
+    /* og:title loses only a known site name; a hyphen inside the headline stays */
+    rec = run_html(f,
+                   "<html><head><meta property='og:site_name' content='Coast Herald'>"
+                   "<meta property='og:title' content='Ferry row - what happens next | Coast "
+                   "Herald'></head><body><p>" P1 "</p></body></html>",
+                   NULL);
+    assert_string_equal(json_string_value(json_object_get(rec, "title")),
+                        "Ferry row - what happens next");
+    json_decref(rec);
+}
+
+static void test_clean_text_does_not_repeat_title(void **ctx)
+{
+    json_t *rec = run_html(*ctx,
+                           "<html><head><title>Breakwater approved after long review | Coast "
+                           "News</title></head><body><article><h1>Breakwater approved after "
+                           "long review</h1><p>" P1 "</p><p>" P2 "</p></article></body></html>",
+                           NULL);
+    assert_string_equal(text_of(rec), P1 "\n\n" P2);
+    json_decref(rec);
+}
+
+static void test_clean_finds_metadata_and_drops_input_fields(void **ctx)
+{
+    json_t *rec = run_html(
+        *ctx,
+        "<html lang='de'><head><title>T</title>"
+        "<meta name='author' content='By Jane Roe'>"
+        "<meta property='article:published_time' content='2024-05-01T08:30:00+0200'>"
+        "<meta name='description' content='A short summary.'>"
+        "<link rel='canonical' href='/world/story-1?amp=0'></head><body><article><p>" P1
+        "</p></article></body></html>",
+        "{\"headers\": {\"Server\": \"x\"}, \"source\": \"feed-1\"}");
+    assert_string_equal(json_string_value(json_object_get(rec, "byline")), "Jane Roe");
+    assert_string_equal(json_string_value(json_object_get(rec, "published_at")),
+                        "2024-05-01T08:30:00+02:00");
+    assert_string_equal(json_string_value(json_object_get(rec, "lang")), "de");
+    assert_string_equal(json_string_value(json_object_get(rec, "description")), "A short summary.");
+    assert_string_equal(json_string_value(json_object_get(rec, "canonical_url")),
+                        "https://news.example/world/story-1?amp=0");
+    assert_string_equal(json_string_value(json_object_get(rec, "fetched_at")),
+                        "2025-03-23T03:00:00Z");
+    assert_string_equal(json_string_value(json_object_get(rec, "source")), "feed-1");
+    assert_null(json_object_get(rec, "html"));
+    assert_null(json_object_get(rec, "headers"));
+    assert_null(json_object_get(rec, "reason"));
+    json_decref(rec);
+}
+
+static void test_clean_date_normalisation(void **ctx)
+{
+    (void)ctx;
+    char out[48];
+    assert_int_equal(nf_meta_date_rfc3339("2025-03-04T10:00:00+0100", out, sizeof(out)), 0);
+    assert_string_equal(out, "2025-03-04T10:00:00+01:00");
+    assert_int_equal(nf_meta_date_rfc3339("2025-03-04 10:00", out, sizeof(out)), 0);
+    assert_string_equal(out, "2025-03-04T10:00:00Z");
+    assert_int_equal(nf_meta_date_rfc3339("2025-03-04T10:00:00.123Z", out, sizeof(out)), 0);
+    assert_string_equal(out, "2025-03-04T10:00:00.123Z");
+    assert_int_equal(nf_meta_date_rfc3339("Tue, 04 Mar 2025 10:00:00 GMT", out, sizeof(out)), 0);
+    assert_string_equal(out, "2025-03-04T10:00:00Z");
+    assert_int_equal(nf_meta_date_rfc3339("2025-13-04", out, sizeof(out)), -1);
+    assert_int_equal(nf_meta_date_rfc3339("yesterday", out, sizeof(out)), -1);
+}
+
+static void test_clean_boiler_lines(void **ctx)
+{
+    (void)ctx;
+    static const char *const chrome[] = {"Visited 1 times, 1 visit(s) today", "Read more \xc2\xbb",
+                                         "Share this article", "Advertisement", "1,204 views",
+                                         "Sunday 16 February 2025", "Close Search Window", NULL};
+    for (size_t i = 0; chrome[i]; i++) {
+        assert_true(nf_boiler_line(chrome[i], strlen(chrome[i])));
+    }
+    assert_false(nf_boiler_line(P1, strlen(P1)));
+    int weight = 0;
+    assert_true(nf_boiler_classify("share-bar", NULL, &weight));
+    assert_false(nf_boiler_classify("entry-content", NULL, &weight));
+    assert_int_equal(weight, 25);
+    assert_false(nf_boiler_classify("research-paper", NULL, NULL)); /* not "search" */
+    assert_false(nf_boiler_classify("post hentry comments-open", NULL, NULL));
+}
+
+/* ---- bad input ---- */
+
+static void test_clean_no_article_gives_empty_text_and_reason(void **ctx)
+{
+    json_t *rec = run_html(*ctx,
+                           "<html><body><nav><a href='/'>Home</a> <a href='/a'>About</a></nav>"
+                           "<ul><li><a href='/x'>Some link</a></li><li><a href='/y'>Another "
+                           "link</a></li></ul><footer>(c) 2025 Example</footer></body></html>",
+                           NULL);
+    assert_string_equal(text_of(rec), "");
+    assert_string_equal(json_string_value(json_object_get(rec, "reason")),
+                        "no article text found");
+    json_decref(rec);
+}
+
+static void test_clean_empty_html(void **ctx)
+{
+    json_t *rec = run_html(*ctx, "", NULL);
+    assert_string_equal(text_of(rec), "");
+    assert_non_null(json_string_value(json_object_get(rec, "reason")));
+    json_decref(rec);
+}
+
+static void test_clean_only_script(void **ctx)
+{
+    json_t *rec = run_html(*ctx, "<script>var s = '<p>not text</p>'; alert(s);</script>", NULL);
+    assert_string_equal(text_of(rec), "");
+    assert_non_null(json_string_value(json_object_get(rec, "reason")));
+    json_decref(rec);
+}
+
+static void test_clean_over_limit_is_error_limit(void **ctx)
+{
+    struct fixture *f = *ctx;
+    struct nf_buf b = {0};
+    assert_int_equal(nf_buf_appends(&b, "<html><body>"), 0);
+    while (b.len < 2000) {
+        assert_int_equal(nf_buf_appends(&b, "<p>" P1 "</p>"), 0);
+    }
+    json_t *rec = json_object();
+    json_object_set_new(rec, "id", json_string("big"));
+    json_object_set_new(rec, "html", json_string(b.data));
+    char err[256] = "";
+    json_t *out = NULL;
+    assert_int_equal(run_rec(f, rec, &out, err, sizeof(err)), NF_ERR_LIMIT);
+    assert_non_null(strstr(err, "clean.max_html_bytes"));
+    json_decref(out);
+    nf_buf_free(&b);
+}
+
+static void test_clean_deep_nesting_is_bounded(void **ctx)
+{
+    struct nf_buf b = {0};
+    for (int i = 0; i < 100000; i++) {
+        assert_int_equal(nf_buf_appends(&b, "<div>"), 0);
+    }
+    assert_int_equal(nf_buf_appends(&b, "<p>" P1 "</p>"), 0);
+    for (int i = 0; i < 100000; i++) {
+        assert_int_equal(nf_buf_appends(&b, "</div>"), 0);
+    }
+    double t0 = nf_mono_sec();
+    json_t *rec = run_html(*ctx, b.data, NULL);
+    double dt = nf_mono_sec() - t0;
+    assert_true(dt < 5.0);
+    assert_non_null(text_of(rec));
+    json_decref(rec);
+    nf_buf_free(&b);
+}
+
+static void test_clean_binary_garbage(void **ctx)
+{
+    struct fixture *f = *ctx;
+    uint64_t x = 88172645463325252ULL;
+    for (int round = 0; round < 8; round++) {
+        char raw[20000];
+        for (size_t i = 0; i < sizeof(raw); i++) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            raw[i] = (char)(x & 0xFF);
+            if (round & 1) {
+                /* half the rounds: markup-ish garbage */
+                raw[i] = "<>/=\"' apdivscript\x80\xff&#;"[x % 24];
+            }
+        }
+        struct nf_buf b = {0};
+        assert_int_equal(nf_utf8_sanitize(&b, raw, sizeof(raw)), 0);
+        json_t *rec = run_html(f, b.data, round == 2 ? "{\"charset\": \"windows-1252\"}" : NULL);
+        json_decref(rec);
+        nf_buf_free(&b);
+    }
+}
+
+/* bytes of a windows-1252 page carried as one code point per byte, with a charset hint */
+static void test_clean_windows1252_hint_decodes(void **ctx)
+{
+    /* “Caf\xe9” costs \x805 -> U+201C Café U+201D costs €5 */
+    static const unsigned char page[] =
+        "<html><body><article><p>\x93" "Caf\xe9\x94 costs \x80" "5 in the old town "
+        "square, said the na\xefve owner.</p></article></body></html>";
+    struct nf_buf b = {0};
+    for (size_t i = 0; i + 1 < sizeof(page); i++) {
+        char enc[4];
+        size_t n = nf_utf8_encode(page[i], enc);
+        assert_int_equal(nf_buf_append(&b, enc, n), 0);
+    }
+    const char *expect = "\xe2\x80\x9c" "Caf\xc3\xa9\xe2\x80\x9d costs \xe2\x82\xac"
+                         "5 in the old town square, said the na\xc3\xafve owner.";
+    json_t *rec = run_html(*ctx, b.data, "{\"charset\": \"windows-1252\"}");
+    assert_string_equal(text_of(rec), expect);
+    assert_null(json_object_get(rec, "charset"));
+    json_decref(rec);
+    rec = run_html(*ctx, b.data,
+                   "{\"headers\": {\"content-type\": \"text/html; charset=Windows-1252\"}}");
+    assert_string_equal(text_of(rec), expect);
+    json_decref(rec);
+    nf_buf_free(&b);
+}
+
+static char *base64(const unsigned char *p, size_t n)
+{
+    static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    char *out = malloc(n / 3 * 4 + 5);
+    size_t o = 0;
+    assert_non_null(out);
+    for (size_t i = 0; i < n; i += 3) {
+        uint32_t v = (uint32_t)p[i] << 16;
+        v |= i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0;
+        v |= i + 2 < n ? p[i + 2] : 0;
+        out[o++] = tab[(v >> 18) & 63];
+        out[o++] = tab[(v >> 12) & 63];
+        out[o++] = i + 1 < n ? tab[(v >> 6) & 63] : '=';
+        out[o++] = i + 2 < n ? tab[v & 63] : '=';
+    }
+    out[o] = '\0';
+    return out;
+}
+
+static json_t *run_base64(struct fixture *f, const unsigned char *page, size_t n,
+                          const char *charset)
+{
+    char *b64 = base64(page, n);
+    json_t *rec = json_object();
+    json_object_set_new(rec, "id", json_string("b64"));
+    json_object_set_new(rec, "html_base64", json_string(b64));
+    if (charset) {
+        json_object_set_new(rec, "charset", json_string(charset));
+    }
+    free(b64);
+    char err[256] = "";
+    json_t *out = NULL;
+    if (run_rec(f, rec, &out, err, sizeof(err)) != 0) {
+        fail_msg("transform failed: %s", err);
+    }
+    assert_null(json_object_get(out, "html_base64"));
+    return out;
+}
+
+static void test_clean_euc_kr_base64_with_hint_decodes(void **ctx)
+{
+    /* "한국 뉴스" in EUC-KR: C7 D1 B1 B9 20 B4 BA BD BA */
+    static const unsigned char page[] = "<html><body><p>\xc7\xd1\xb1\xb9 \xb4\xba\xbd\xba</p>"
+                                        "</body></html>";
+    json_t *rec = run_base64(*ctx, page, sizeof(page) - 1, "EUC-KR");
+    assert_string_equal(text_of(rec), "\xed\x95\x9c\xea\xb5\xad \xeb\x89\xb4\xec\x8a\xa4");
+    json_decref(rec);
+}
+
+static void test_clean_base64_uses_meta_charset_without_hint(void **ctx)
+{
+    static const unsigned char page[] =
+        "<html><head><meta charset='windows-1252'></head><body><p>\x93" "Caf\xe9\x94 "
+        "costs \x80" "5.</p></body></html>";
+    json_t *rec = run_base64(*ctx, page, sizeof(page) - 1, NULL);
+    assert_string_equal(text_of(rec), "\xe2\x80\x9c" "Caf\xc3\xa9\xe2\x80\x9d costs "
+                                      "\xe2\x82\xac" "5.");
+    json_decref(rec);
+}
+
+static void test_clean_bad_input_is_invalid(void **ctx)
+{
+    struct fixture *f = *ctx;
+    char err[256] = "";
+    json_t *out = NULL;
+    json_t *rec = json_pack("{s:s, s:s}", "id", "x", "html_base64", "not*base64!");
+    assert_int_equal(run_rec(f, rec, &out, err, sizeof(err)), NF_ERR_INVALID);
+    json_decref(out);
+    rec = json_pack("{s:s, s:i}", "id", "x", "html", 42);
+    assert_int_equal(run_rec(f, rec, &out, err, sizeof(err)), NF_ERR_INVALID);
+    assert_non_null(strstr(err, "html"));
+    json_decref(out);
+}
+
+/* text with a non-Latin charset hint is still text: no re-decoding */
+static void test_clean_text_with_cjk_hint_is_not_redecoded(void **ctx)
+{
+    json_t *rec = run_html(*ctx, "<html><body><p>Caf\xc3\xa9 cr\xc3\xa8me</p></body></html>",
+                           "{\"charset\": \"EUC-KR\"}");
+    assert_string_equal(text_of(rec), "Caf\xc3\xa9 cr\xc3\xa8me");
+    json_decref(rec);
+}
+
+/* html in a record is already Unicode: a stale <meta charset> must not re-decode it */
+static void test_clean_decoded_text_ignores_meta_charset(void **ctx)
+{
+    json_t *rec = run_html(*ctx,
+                           "<html><head><meta charset='windows-1252'></head><body><article><p>"
+                           "Caf\xc3\xa9 cr\xc3\xa8me, \xe2\x82\xac" "5.</p></article></body>"
+                           "</html>",
+                           "{\"charset\": \"iso-8859-1\"}");
+    assert_string_equal(text_of(rec), "Caf\xc3\xa9 cr\xc3\xa8me, \xe2\x82\xac" "5.");
+    json_decref(rec);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_clean_seed_article_exact_without_chrome, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_clean_sample_harbor_gazette, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_sample_valley_courier_table_layout, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_clean_sample_bytefield_blog, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_sample_northern_sport_microdata, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_clean_sample_le_littoral_french, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_drops_share_bar, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_drops_related_links, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_drops_cookie_notice, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_drops_newsletter_box, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_drops_view_counter, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_drops_comment_widget, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_drops_read_more, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_drops_search_overlay_and_credit, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_clean_drops_hidden_elements, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_drops_orphan_heading_over_links, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_clean_keeps_heading_before_prose, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_clean_relaxed_pass_finds_article_in_chrome_named_container, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_strips_nul_characters, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_title_strips_site_suffix, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_text_does_not_repeat_title, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_finds_metadata_and_drops_input_fields, setup,
+                                        teardown),
+        cmocka_unit_test(test_clean_date_normalisation),
+        cmocka_unit_test(test_clean_boiler_lines),
+        cmocka_unit_test_setup_teardown(test_clean_no_article_gives_empty_text_and_reason, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_clean_empty_html, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_only_script, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_over_limit_is_error_limit, setup_small_limit,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_clean_deep_nesting_is_bounded, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_binary_garbage, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_windows1252_hint_decodes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_euc_kr_base64_with_hint_decodes, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_clean_base64_uses_meta_charset_without_hint, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_clean_bad_input_is_invalid, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_text_with_cjk_hint_is_not_redecoded, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_clean_decoded_text_ignores_meta_charset, setup,
+                                        teardown),
+    };
+    return cmocka_run_group_tests_name("clean", tests, NULL, NULL);
+}
