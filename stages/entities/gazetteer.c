@@ -147,8 +147,8 @@ static int load_file(struct nf_ent_gaz *g, const char *dir, const char *file, un
     while (fgets(line, sizeof(line), fp)) {
         lineno++;
         if (!strchr(line, '\n') && !feof(fp)) {
-            rc = nf_seterr(errstr, errstr_size, NF_ERR_CONFIG, "%s:%d: line too long", path,
-                           lineno);
+            rc =
+                nf_seterr(errstr, errstr_size, NF_ERR_CONFIG, "%s:%d: line too long", path, lineno);
             goto done;
         }
         n = normalise(line, key);

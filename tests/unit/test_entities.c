@@ -655,6 +655,37 @@ static void test_entities_canonical_sorted_by_salience(void **state)
 
 /* ---- invalid input and limits ---- */
 
+/* German capitalises every noun: by default only pattern entities for lang "de" */
+static void test_entities_no_names_for_german(void **state)
+{
+    const char *text = "Der Hund von Angela Merkel lief am 30. August 1996 durch Berlin.";
+    json_t *rec = json_pack("{s:s,s:s,s:s}", "id", "t7", "lang", "de-DE", "text", text);
+    struct nf_conf *conf;
+    char err[256];
+    void *st = NULL;
+    run_rc(*state, rec, 0);
+    assert_entity(rec, "August 1996", "DATE");
+    assert_no_entity(rec, "Berlin");
+    assert_int_equal(json_array_size(json_object_get(rec, "entities")), 1);
+    json_decref(rec);
+    /* with the list emptied, names are searched again */
+    conf = make_conf();
+    assert_int_equal(nf_conf_set(conf, "entities.no_names_langs", "", "test", err, sizeof(err)), 0);
+    assert_int_equal(nf_stage_entities.init(conf, &st, err, sizeof(err)), 0);
+    rec = json_pack("{s:s,s:s,s:s}", "id", "t7", "lang", "de", "text", text);
+    assert_int_equal(nf_stage_entities.transform(st, rec, err, sizeof(err)), 0);
+    assert_entity(rec, "Berlin", "LOC");
+    json_decref(rec);
+    nf_stage_entities.destroy(st);
+    nf_conf_destroy(conf);
+    /* English records are unaffected */
+    rec =
+        json_pack("{s:s,s:s,s:s}", "id", "t8", "lang", "en-GB", "text", "Vladimir Putin met her.");
+    run_rc(*state, rec, 0);
+    assert_entity(rec, "Vladimir Putin", "PERSON");
+    json_decref(rec);
+}
+
 static void test_entities_empty_text(void **state)
 {
     json_t *rec = run(*state, "");
@@ -836,6 +867,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_entities_canonical_joins_acronyms, setup, teardown),
         cmocka_unit_test_setup_teardown(test_entities_canonical_sorted_by_salience, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_entities_no_names_for_german, setup, teardown),
         cmocka_unit_test_setup_teardown(test_entities_empty_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_entities_rejects_missing_or_bad_text, setup, teardown),
         cmocka_unit_test(test_entities_rejects_text_over_limit),
