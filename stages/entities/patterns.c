@@ -35,12 +35,14 @@
     "jobs|students|children|men|women|casualties|deaths|dead|victims|prisoners|hostages|votes|"    \
     "seats|homes|houses|buildings|vehicles|cars|tanks|aircraft|planes|jets|ships|missiles|drones|" \
     "rockets|shells|tonnes|tons|tonne|ton|barrels|kilometres|kilometers|km|miles|metres|meters|"   \
-    "feet|ft|inches|kilograms|kg|grams|pounds|lbs|litres|liters|gallons|hectares|acres|"           \
+    "feet|ft|inches|cm|mm|centimetres|centimeters|millimetres|millimeters|kilograms|kg|grams|"     \
+    "pounds|lbs|litres|liters|gallons|hectares|acres|"                                             \
     "square (?:kilometres|kilometers|km|miles|metres|meters|feet)|megawatts|MW|gigawatts|GW|"      \
     "degrees|units|copies|cases|infections|visitors|tourists|passengers|members|delegates|"        \
     "participants|protesters|demonstrators|officers|fighters|militants|rebels|households|"         \
     "families|villages|countries)"
-#define NOT_PCT "(?!\\h*(?:%|percent\\b|per cent\\b|" MAG "|" CURWORD "\\b|" UNIT "\\b))"
+#define NOT_PCT                                                                                    \
+    "(?!\\h*(?:%|percent\\b|per cent\\b|" MAG "|" CURWORD "\\b|" UNIT "\\b|[.:]\\d|" AMPM "))"
 
 static const struct {
     int type;

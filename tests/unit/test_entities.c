@@ -276,6 +276,11 @@ static void test_entities_finds_time_money_percent_quantity(void **state)
     assert_entity(rec, "$5 million", "MONEY");
     assert_entity(rec, "3.5%", "PERCENT");
     json_decref(rec);
+    /* a modifier before a clock time does not make a quantity */
+    rec = run(*state, "She left at around 1.30 pm, about 150 cm of snow later.");
+    assert_entity(rec, "1.30 pm", "TIME");
+    assert_entity(rec, "about 150 cm", "QUANTITY");
+    json_decref(rec);
 }
 
 static void test_entities_ordinal_before_noun_is_not_a_date(void **state)
