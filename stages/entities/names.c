@@ -5,7 +5,10 @@
  * at titles ("Russian President Vladimir Putin" -> Russian | Vladimir Putin), and types each
  * segment from the word lists and its context. Single unknown words are deferred to pass 2,
  * which types them from what pass 1 learnt about the document ("Putin" after "Vladimir Putin")
- * and drops sentence-initial words the document also uses in lower case.
+ * and drops sentence-initial words the document also uses in lower case. Headline runs are
+ * expanded after pass 1 from word lists and document knowledge only. Last, names in lists take
+ * the list's majority type and places before a score become teams (ORG). Token-level tests live
+ * in cues.c; stages/entities/README.md lists the rules in order.
  */
 #include "names.h"
 
