@@ -455,6 +455,11 @@ static int pass2(struct finder *f)
             g->type = NF_ENT_PERSON; /* "Duran told Reuters", "said Duran" */
             continue;
         }
+        if (g->s > 0 &&
+            nf_cue_tok_is(&f->v, g->s - 1, (const char *const[]){"c", "b", "st", NULL})) {
+            g->type = NF_ENT_PERSON; /* cricket scorecards: "Healy c Ranatunga b Vaas" */
+            continue;
+        }
         g->type = NF_ENT_ORG;
         g->weak = 1;
     }

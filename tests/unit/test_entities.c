@@ -430,6 +430,11 @@ static void test_entities_titles_and_name_lists(void **state)
     assert_entity(rec, "Breenak", "PERSON");
     assert_entity(rec, "Stauntor", "PERSON");
     assert_entity(rec, "Quinnel", "PERSON");
+    json_decref(rec);
+    /* cricket scorecards: fielder after "c", bowler after "b" */
+    rec = run(*state, "Healy c Ranatungo b Muralitharo 8");
+    assert_entity(rec, "Ranatungo", "PERSON");
+    assert_entity(rec, "Muralitharo", "PERSON");
     assert_no_entity(rec, "State John Kornblum");
     json_decref(rec);
 }
