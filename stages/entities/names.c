@@ -446,6 +446,10 @@ static int pass2(struct finder *f)
         if ((t->flags & NF_TOKF_SENT_START) && ((facts & DOC_LOWER) || !(facts & DOC_MIDCAP))) {
             continue; /* "Analysts suggest": a common word, not a name */
         }
+        if (g->e == g->s && (nf_cue_gaz_tok(&f->v, g->s) & NF_GAZ_COMMON) &&
+            !(t->flags & NF_TOKF_ALLCAPS)) {
+            continue; /* "the Stadium court", "First Half": a common word alone is no name */
+        }
         if (g->s > 0 && nf_cue_tok_is_any(&f->v, g->s - 1, nf_cue_loc_preps)) {
             g->type = NF_ENT_LOC;
             continue;

@@ -811,6 +811,11 @@ static void test_entities_common_sentence_start_word_is_not_a_name(void **state)
     assert_entity(rec, "Tom Brown", "PERSON");
     assert_no_entity(rec, "Officials Tom Brown");
     json_decref(rec);
+    /* a common word capitalised alone is no name; in a longer name it still counts */
+    rec = run(*state, "They met for the Session round at the First Bank Arena.");
+    assert_no_entity(rec, "Session");
+    assert_entity(rec, "First Bank Arena", "LOC");
+    json_decref(rec);
 }
 
 static void test_entities_large_capitalised_input_is_bounded(void **state)
