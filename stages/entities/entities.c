@@ -149,7 +149,7 @@ static int find_mentions(const struct entities_state *st, const char *text, size
 {
     struct nf_ent_toks toks = {0};
     struct nf_ent_spans found = {0};
-    unsigned limited = 0;
+    unsigned limited = 0; /* patterns abandoned at the match limit: the rest still counts */
     int rc;
 
     if ((rc = nf_ent_patterns_find(st->patterns, text, len, out, &limited)) != 0 || !names) {
@@ -187,9 +187,8 @@ static int entities_transform(const void *statep, json_t *rec, char *errstr, siz
     doc.len = json_string_length(jtext);
     if (doc.len > st->max_text_bytes) {
         rc = nf_seterr(errstr, errstr_size, NF_ERR_LIMIT,
-                       "text of %zu bytes exceeds "
-                       "entities.max_text_bytes (%zu)",
-                       doc.len, st->max_text_bytes);
+                       "text of %zu bytes exceeds entities.max_text_bytes (%zu)", doc.len,
+                       st->max_text_bytes);
         goto done;
     }
     if (!nf_utf8_valid(doc.text, doc.len) || memchr(doc.text, '\0', doc.len)) {
