@@ -1,10 +1,12 @@
 /* cli.c - the command line shared by every newsflow binary (see newsflow/cli.h). */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "newsflow/cli.h"
 #include "newsflow/err.h"
+#include "newsflow/log.h"
 
 extern char **environ;
 
@@ -129,4 +131,45 @@ done:
     }
     *confp = conf;
     return NF_CLI_RUN;
+}
+
+int nf_cli_start(const struct nf_cli *cli, const char *component, int argc, char **argv,
+                 struct nf_conf **confp, int *argi)
+{
+    char errstr[1024];
+    int r = nf_cli_parse(cli, argc, argv, confp, argi, errstr, sizeof(errstr));
+    if (r == NF_CLI_EXIT) {
+        return 0;
+    }
+    if (r < 0) {
+        fprintf(stderr, "%s: %s\n", cli->prog, errstr);
+        return 2;
+    }
+    nf_log_level_t level = NF_LOG_INFO;
+    nf_log_format_t format = NF_LOG_LOGFMT;
+    /* both keys are in nf_common_props, which every binary's tables include */
+    nf_log_level_parse(nf_conf_get_str(*confp, "log.level"), &level);
+    nf_log_format_parse(nf_conf_get_str(*confp, "log.format"), &format);
+    nf_log_setup(component, level, format);
+    return -1;
+}
+
+static volatile sig_atomic_t nf_cli_stop;
+
+static void nf_cli_on_signal(int sig)
+{
+    (void)sig;
+    nf_cli_stop = 1;
+}
+
+volatile sig_atomic_t *nf_cli_stop_flag(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = nf_cli_on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    return &nf_cli_stop;
 }

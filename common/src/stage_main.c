@@ -11,14 +11,6 @@
 #include "newsflow/log.h"
 #include "runner_int.h"
 
-static volatile sig_atomic_t nf_stop;
-
-static void nf_on_signal(int sig)
-{
-    (void)sig;
-    nf_stop = 1;
-}
-
 static int nf_stage_defaults(struct nf_conf *conf, const void *opaque)
 {
     const struct nf_stage *stage = opaque;
@@ -65,38 +57,21 @@ int nf_stage_main(const struct nf_stage *stage, int argc, char **argv)
     void *state = NULL;
     int argi = 0;
     int rc = 2;
-    int r = nf_cli_parse(&cli, argc, argv, &conf, &argi, errstr, sizeof(errstr));
-    if (r == NF_CLI_EXIT) {
-        return 0;
-    }
-    if (r < 0) {
-        fprintf(stderr, "%s: %s\n", prog, errstr);
-        return 2;
+    int r = nf_cli_start(&cli, stage->name, argc, argv, &conf, &argi);
+    if (r >= 0) {
+        return r;
     }
     if (argi < argc) {
         fprintf(stderr, "%s: unexpected argument \"%s\" (see --help)\n", prog, argv[argi]);
         goto done;
     }
-    nf_log_level_t level = NF_LOG_INFO;
-    nf_log_format_t format = NF_LOG_LOGFMT;
-    nf_log_level_parse(nf_conf_get_str(conf, "log.level"), &level);
-    nf_log_format_parse(nf_conf_get_str(conf, "log.format"), &format);
-    nf_log_setup(stage->name, level, format);
-
     if (stage->init && stage->init(conf, &state, errstr, sizeof(errstr)) != 0) {
         nf_log_error("init failed: %s", errstr);
         goto done;
     }
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = nf_on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-
-    rc = use_stdio ? nf_runner_run_stdio(stage, conf, state, &nf_stop)
-                   : nf_runner_run_kafka(stage, conf, state, &nf_stop);
+    volatile sig_atomic_t *stop = nf_cli_stop_flag();
+    rc = use_stdio ? nf_runner_run_stdio(stage, conf, state, stop)
+                   : nf_runner_run_kafka(stage, conf, state, stop);
 done:
     if (stage->destroy) {
         stage->destroy(state);

@@ -40,13 +40,8 @@ static const struct nf_prop broker_props[] = {
     NF_PROP_END,
 };
 
+/* Set when the forwarder threads must end (on shutdown). */
 static volatile sig_atomic_t broker_stop;
-
-static void broker_on_signal(int sig)
-{
-    (void)sig;
-    broker_stop = 1;
-}
 
 /* The forwarder: one thread accepts; each connection gets a thread copying both ways. */
 struct fwd {
@@ -206,13 +201,9 @@ int main(int argc, char **argv)
     };
     struct nf_conf *conf = NULL;
     int argi = 0;
-    int r = nf_cli_parse(&cli, argc, argv, &conf, &argi, errstr, sizeof(errstr));
-    if (r == NF_CLI_EXIT) {
-        return 0;
-    }
-    if (r < 0) {
-        fprintf(stderr, "newsflow-broker: %s\n", errstr);
-        return 2;
+    int r = nf_cli_start(&cli, "broker", argc, argv, &conf, &argi);
+    if (r >= 0) {
+        return r;
     }
     int rc = 1;
     rd_kafka_t *rk = NULL;
@@ -221,11 +212,6 @@ int main(int argc, char **argv)
     int fwd_running = 0;
     struct fwd fwd;
     const char *bfile = nf_conf_get_str(conf, "broker.bootstrap_file");
-    nf_log_level_t level = NF_LOG_INFO;
-    nf_log_level_parse(nf_conf_get_str(conf, "log.level"), &level);
-    nf_log_format_t format = NF_LOG_LOGFMT;
-    nf_log_format_parse(nf_conf_get_str(conf, "log.format"), &format);
-    nf_log_setup("broker", level, format);
 
     /* the mock cluster lives inside a client handle; any handle type will do */
     rd_kafka_conf_t *kc = rd_kafka_conf_new();
@@ -282,13 +268,8 @@ int main(int argc, char **argv)
             goto done;
         }
     }
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = broker_on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-    while (!broker_stop) {
+    volatile sig_atomic_t *stop = nf_cli_stop_flag();
+    while (!*stop) {
         usleep(200 * 1000);
     }
     nf_log_info("stopping");

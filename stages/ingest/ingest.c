@@ -49,15 +49,8 @@ struct ingest {
     unsigned long sent;   /* acknowledged by the broker (or printed) */
     unsigned long failed; /* unreadable, invalid, or not acknowledged */
     unsigned long queued;
+    volatile sig_atomic_t *stop; /* SIGINT/SIGTERM: stop reading more input */
 };
-
-static volatile sig_atomic_t ingest_stop;
-
-static void ingest_on_signal(int sig)
-{
-    (void)sig;
-    ingest_stop = 1;
-}
 
 static void ingest_dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 {
@@ -256,7 +249,7 @@ static void ingest_jsonl_file(struct ingest *in, const char *path)
     unsigned long lineno = 0;
     char where[PATH_MAX + 32];
     char err[512];
-    while (!ingest_stop && (n = getline(&line, &cap, fp)) >= 0) {
+    while (!*in->stop && (n = getline(&line, &cap, fp)) >= 0) {
         lineno++;
         snprintf(where, sizeof(where), "%s:%lu", path, lineno);
         while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) {
@@ -332,7 +325,7 @@ static void ingest_dir(struct ingest *in, const char *path, int depth)
     for (size_t i = 0; i < n; i++) {
         char child[PATH_MAX];
         snprintf(child, sizeof(child), "%s/%s", path, names[i]);
-        if (!ingest_stop) {
+        if (!*in->stop) {
             ingest_path(in, child, depth + 1, 0);
         }
         free(names[i]);
@@ -379,24 +372,15 @@ int main(int argc, char **argv)
     };
     struct nf_conf *conf = NULL;
     int argi = 0;
-    int r = nf_cli_parse(&cli, argc, argv, &conf, &argi, errstr, sizeof(errstr));
-    if (r == NF_CLI_EXIT) {
-        return 0;
-    }
-    if (r < 0) {
-        fprintf(stderr, "newsflow-ingest: %s\n", errstr);
-        return 2;
+    int r = nf_cli_start(&cli, "ingest", argc, argv, &conf, &argi);
+    if (r >= 0) {
+        return r;
     }
     if (argi >= argc) {
         fprintf(stderr, "newsflow-ingest: no PATH given (see --help)\n");
         nf_conf_destroy(conf);
         return 2;
     }
-    nf_log_level_t level = NF_LOG_INFO;
-    nf_log_level_parse(nf_conf_get_str(conf, "log.level"), &level);
-    nf_log_format_t format = NF_LOG_LOGFMT;
-    nf_log_format_parse(nf_conf_get_str(conf, "log.format"), &format);
-    nf_log_setup("ingest", level, format);
 
     struct ingest in;
     memset(&in, 0, sizeof(in));
@@ -411,12 +395,8 @@ int main(int argc, char **argv)
             goto done;
         }
     }
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = ingest_on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    for (int i = argi; i < argc && !ingest_stop; i++) {
+    in.stop = nf_cli_stop_flag();
+    for (int i = argi; i < argc && !*in.stop; i++) {
         ingest_path(&in, argv[i], 0, 1);
     }
     if (in.rk) {
@@ -436,8 +416,8 @@ int main(int argc, char **argv)
         fflush(stdout);
     }
     fprintf(stderr, "newsflow-ingest: sent %lu, failed %lu%s\n", in.sent, in.failed,
-            ingest_stop ? " (interrupted)" : "");
-    rc = in.failed || ingest_stop ? 1 : 0;
+            *in.stop ? " (interrupted)" : "");
+    rc = in.failed || *in.stop ? 1 : 0;
 done:
     if (in.rk) {
         rd_kafka_destroy(in.rk);

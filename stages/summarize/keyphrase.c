@@ -13,9 +13,9 @@
 #define KP_MAX_WORDS 4
 
 struct kp_cand {
-    size_t tok;      /* first token of the first occurrence */
-    size_t ntok;     /* words */
-    uint32_t count;  /* occurrences */
+    size_t tok;         /* first token of the occurrence shown (the first not in all capitals) */
+    size_t ntok;        /* words */
+    uint32_t count;     /* occurrences */
     uint32_t as_prefix; /* occurrences as the prefix of a longer recurring candidate */
     uint32_t as_suffix; /* ... as its suffix */
     double score;
@@ -81,10 +81,11 @@ static size_t kp_text_key(const char *text, size_t a, size_t b, char *out, size_
     char tmp[256];
     size_t n = 0;
     int space = 0;
-    for (size_t i = a; i < b && n + 1 < sizeof(tmp); i++) {
-        char ch = text[i];
-        if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+    for (size_t i = a; i < b && n + 1 < sizeof(tmp);) {
+        size_t sp = nf_split_space_len(text + i, b - i);
+        if (sp) {
             space = 1;
+            i += sp;
             continue;
         }
         if (space && n) {
@@ -92,8 +93,9 @@ static size_t kp_text_key(const char *text, size_t a, size_t b, char *out, size_
         }
         space = 0;
         if (n + 1 < sizeof(tmp)) {
-            tmp[n++] = ch;
+            tmp[n++] = text[i];
         }
+        i++;
     }
     return nf_lex_key(tmp, n, out, out_size);
 }
@@ -105,35 +107,64 @@ static int kp_edge_ok(const struct nf_rank_doc *d, size_t t)
     return !(d->toks.v[t].flags & NF_LEX_WEAK);
 }
 
-/* Add one candidate n-gram toks[t0, t0 + n). */
-static int kp_add(const struct nf_rank_doc *d, struct nf_lex_table *keys, struct kp_cand **cands,
-                  size_t *cap, size_t t0, size_t n)
+/* Candidates live in one array: single words at their term id (cands[0, nterms)), longer
+ * n-grams at nterms + their id in the keys table. */
+struct kp_set {
+    struct nf_lex_table keys; /* term sequences of the n-grams with n >= 2 */
+    struct kp_cand *v;
+    size_t nterms;
+    size_t cap;
+};
+
+/* Add one occurrence of the n-gram toks[t0, t0 + n). */
+static int kp_add(const struct nf_rank_doc *d, struct kp_set *cs, size_t t0, size_t n)
 {
-    uint32_t seq[KP_MAX_WORDS];
-    for (size_t k = 0; k < n; k++) {
-        seq[k] = d->toks.v[t0 + k].term;
+    size_t at;
+    if (n == 1) {
+        at = d->toks.v[t0].term; /* single words need no table: the term id is the key */
+    } else {
+        uint32_t seq[KP_MAX_WORDS];
+        for (size_t k = 0; k < n; k++) {
+            seq[k] = d->toks.v[t0 + k].term;
+        }
+        uint32_t id;
+        int err = nf_lex_table_intern(&cs->keys, (const char *)seq, n * sizeof(seq[0]), &id);
+        if (err) {
+            return err;
+        }
+        at = cs->nterms + id;
+        if (at >= cs->cap) {
+            size_t ncap = cs->cap * 2;
+            struct kp_cand *v = realloc(cs->v, ncap * sizeof(*v));
+            if (!v) {
+                return NF_ERR_NOMEM;
+            }
+            memset(v + cs->cap, 0, (ncap - cs->cap) * sizeof(*v));
+            cs->v = v;
+            cs->cap = ncap;
+        }
     }
-    size_t before = keys->n;
-    uint32_t id;
-    int err = nf_lex_table_intern(keys, (const char *)seq, n * sizeof(seq[0]), &id);
-    if (err) {
-        return err;
-    }
-    if (keys->n == before) {
-        (*cands)[id].count++;
+    struct kp_cand *c = &cs->v[at];
+    if (c->count == 0) {
+        *c = (struct kp_cand){.tok = t0, .ntok = n, .count = 1};
         return 0;
     }
-    if (id >= *cap) {
-        size_t ncap = *cap ? *cap * 2 : 64;
-        struct kp_cand *v = realloc(*cands, ncap * sizeof(*v));
-        if (!v) {
-            return NF_ERR_NOMEM;
-        }
-        *cands = v;
-        *cap = ncap;
+    c->count++;
+    /* show the phrase as written in running text, not from an all-caps dateline or title */
+    if ((d->toks.v[c->tok].flags & NF_LEX_SHOUT) && !(d->toks.v[t0].flags & NF_LEX_SHOUT)) {
+        c->tok = t0;
     }
-    (*cands)[id] = (struct kp_cand){.tok = t0, .ntok = n, .count = 1};
     return 0;
+}
+
+/* Index of the candidate for term sequence seq[0, n) (n >= 1), or SIZE_MAX. */
+static size_t kp_find(const struct kp_set *cs, const uint32_t *seq, size_t n)
+{
+    if (n == 1) {
+        return seq[0];
+    }
+    uint32_t id = nf_lex_table_find(&cs->keys, (const char *)seq, n * sizeof(seq[0]));
+    return id == NF_LEX_NONE ? SIZE_MAX : cs->nterms + id;
 }
 
 /* Is every word of toks[a, a + n) recurring (tf >= 2)? Only such n-grams can recur. */
@@ -153,13 +184,18 @@ static int kp_recurring_words(const struct nf_rank_doc *d, size_t a, size_t n)
 static int kp_extract(const struct nf_rank_doc *doc, const struct nf_lex_table *names, int all,
                       struct nf_keyphrase *out, size_t max, size_t *nout, int *skipped)
 {
-    struct nf_lex_table keys = {0};
+    struct kp_set cs = {.nterms = doc->vocab.terms.n};
     struct kp_cand *cands = NULL;
-    size_t cap = 0;
     size_t *chosen = NULL;
     int err = 0;
     *nout = 0;
     *skipped = 0;
+    cs.cap = cs.nterms + 64;
+    cs.v = calloc(cs.cap, sizeof(*cs.v));
+    if (!cs.v) {
+        err = NF_ERR_NOMEM;
+        goto done;
+    }
     /* candidates: every 1..KP_MAX_WORDS-gram inside a run of content words; a run ends at a
      * stopword, a number, punctuation or the end of the sentence */
     for (size_t i = 0; i < doc->nsent && !err; i++) {
@@ -185,39 +221,43 @@ static int kp_extract(const struct nf_rank_doc *doc, const struct nf_lex_table *
                         *skipped = 1;
                         continue;
                     }
-                    err = kp_add(doc, &keys, &cands, &cap, a, n);
+                    err = kp_add(doc, &cs, a, n);
                 }
             }
             t = r;
         }
     }
-    if (err || keys.n == 0) {
+    cands = cs.v;
+    size_t ncand = cs.nterms + cs.keys.n;
+    if (err || ncand == 0) {
         goto done;
     }
     /* nesting (C-value style): an n-gram seen mostly inside a recurring longer phrase ("north"
      * inside "north korea") owes its count to that phrase */
-    for (size_t c = 0; c < keys.n; c++) {
+    for (size_t c = cs.nterms; c < ncand; c++) {
         const struct kp_cand *k = &cands[c];
-        if (k->ntok < 2 || k->count < 2) {
+        if (k->count < 2) {
             continue;
         }
         uint32_t seq[KP_MAX_WORDS];
         for (size_t w = 0; w < k->ntok; w++) {
             seq[w] = doc->toks.v[k->tok + w].term;
         }
-        size_t bytes = (k->ntok - 1) * sizeof(seq[0]);
-        uint32_t pre = nf_lex_table_find(&keys, (const char *)seq, bytes);
-        uint32_t suf = nf_lex_table_find(&keys, (const char *)(seq + 1), bytes);
-        if (pre != NF_LEX_NONE) {
+        size_t pre = kp_find(&cs, seq, k->ntok - 1);
+        size_t suf = kp_find(&cs, seq + 1, k->ntok - 1);
+        if (pre != SIZE_MAX) {
             cands[pre].as_prefix += k->count;
         }
-        if (suf != NF_LEX_NONE) {
+        if (suf != SIZE_MAX) {
             cands[suf].as_suffix += k->count;
         }
     }
     /* score: own frequency, preferring longer phrases */
-    for (size_t c = 0; c < keys.n; c++) {
+    for (size_t c = 0; c < ncand; c++) {
         struct kp_cand *k = &cands[c];
+        if (k->count == 0) {
+            continue; /* a term seen only in positions no phrase may start or end */
+        }
         uint32_t nested = k->as_prefix > k->as_suffix ? k->as_prefix : k->as_suffix;
         double own = nested < k->count ? (double)(k->count - nested) : 0.0;
         k->score = own * (1.0 + 0.5 * (double)(k->ntok - 1));
@@ -238,7 +278,7 @@ static int kp_extract(const struct nf_rank_doc *doc, const struct nf_lex_table *
     /* recurring phrases first: sorting only them is much cheaper than sorting every n-gram, and
      * the one-off ones are needed only when fewer than max recurring phrases were found */
     size_t nrec = 0;
-    for (size_t c = 0; c < keys.n; c++) {
+    for (size_t c = 0; c < ncand; c++) {
         if (cands[c].count >= 2) {
             struct kp_cand tmp = cands[nrec];
             cands[nrec++] = cands[c];
@@ -251,8 +291,8 @@ static int kp_extract(const struct nf_rank_doc *doc, const struct nf_lex_table *
         goto done; /* the one-off tier is incomplete: the caller runs the full pass */
     }
     if (n < max) {
-        qsort(cands + nrec, keys.n - nrec, sizeof(*cands), kp_cmp);
-        n = kp_choose(doc, cands, nrec, keys.n, chosen, n, max);
+        qsort(cands + nrec, ncand - nrec, sizeof(*cands), kp_cmp);
+        n = kp_choose(doc, cands, nrec, ncand, chosen, n, max);
     }
     /* best first across both tiers (a one-off 4-gram can outscore a recurring word) */
     for (size_t a = 1; a < n; a++) {
@@ -279,8 +319,8 @@ static int kp_extract(const struct nf_rank_doc *doc, const struct nf_lex_table *
     }
     *nout = n;
 done:
-    nf_lex_table_free(&keys);
-    free(cands);
+    nf_lex_table_free(&cs.keys);
+    free(cs.v);
     free(chosen);
     return err;
 }

@@ -8,6 +8,7 @@
 
 #include "lexicon.h"
 #include "newsflow/err.h"
+#include "splitter.h"
 
 #define LEX_KEY_MAX 96 /* longer words are not terms */
 
@@ -422,6 +423,15 @@ static int lex_new_form(struct nf_lex_vocab *v, uint32_t id, const char *word, s
                                    (n > 4 && memcmp(word + n - 2, "ed", 2) == 0))) {
         flags |= NF_LEX_WEAK;
     }
+    size_t upper = 0;
+    size_t lower = 0;
+    for (size_t i = 0; i < n; i++) {
+        upper += word[i] >= 'A' && word[i] <= 'Z';
+        lower += word[i] >= 'a' && word[i] <= 'z';
+    }
+    if (upper >= 2 && lower == 0) {
+        flags |= NF_LEX_SHOUT;
+    }
     v->form_term[id] = term;
     v->form_flags[id] = (unsigned char)flags;
     return 0;
@@ -438,7 +448,7 @@ int nf_lex_tokenize(const char *text, size_t a, size_t b, uint32_t sent,
         size_t adv;
         uint32_t cp = lex_cp(text, i, b, &adv);
         if (!lex_is_word_cp(cp)) {
-            if (cp != ' ' && cp != '\t' && cp != '\n' && cp != '\r') {
+            if (!nf_split_is_space_cp(cp)) {
                 gap = 1;
             }
             i += adv;

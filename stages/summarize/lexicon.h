@@ -20,9 +20,9 @@ struct nf_lex_table {
     uint32_t *slots; /* id + 1, 0 = empty */
     size_t nslots;   /* power of two */
     struct nf_buf keys;
-    size_t *off;     /* key i is keys.data + off[i], len[i] bytes */
+    size_t *off; /* key i is keys.data + off[i], len[i] bytes */
     uint32_t *len;
-    uint64_t *hash;  /* hash of key i */
+    uint64_t *hash; /* hash of key i */
     size_t n;
     size_t cap;
 };
@@ -48,7 +48,10 @@ int nf_lex_load_stopwords(const char *path, struct nf_lex_table *set, char *errs
 #define NF_LEX_GAP 0x08u   /* punctuation, not only whitespace, since the previous token */
 #define NF_LEX_FIRST 0x10u /* first token of its sentence */
 #define NF_LEX_LONG 0x20u  /* too long to be a term (runs of CJK, junk) */
-#define NF_LEX_WEAK 0x40u  /* lower-case -ly/-ing/-ed form: a poor first or last word of a phrase */
+#define NF_LEX_WEAK                                                                                \
+    0x40u                  /* lower-case -ly/-ing/-ed form: a poor first or last word of a phrase  \
+                            */
+#define NF_LEX_SHOUT 0x80u /* all capitals, two letters or more ("LONDON" in a dateline) */
 
 struct nf_lex_tok {
     size_t start; /* byte offsets into the text */
@@ -68,10 +71,10 @@ struct nf_lex_toks {
  * so that normalising, stopword lookup and stemming happen once per distinct form. Zero-initialise;
  * free with nf_lex_vocab_free. */
 struct nf_lex_vocab {
-    struct nf_lex_table terms;    /* normalised, stemmed content terms */
-    struct nf_lex_table forms;    /* raw word forms */
-    uint32_t *form_term;          /* per form: term id or NF_LEX_NONE */
-    unsigned char *form_flags;    /* per form: NF_LEX_STOP | NF_LEX_LONG | NF_LEX_WEAK */
+    struct nf_lex_table terms; /* normalised, stemmed content terms */
+    struct nf_lex_table forms; /* raw word forms */
+    uint32_t *form_term;       /* per form: term id or NF_LEX_NONE */
+    unsigned char *form_flags; /* per form: NF_LEX_STOP, _LONG, _WEAK, _SHOUT */
     size_t form_cap;
 };
 

@@ -30,7 +30,13 @@ int nf_rank_doc_build(struct nf_rank_doc *doc, const char *text, size_t len,
     doc->truncated = spans.truncated;
     /* an English article has about one distinct word form per 12 bytes; sizing the tables
      * once saves the rehashes (capped: a huge text grows them as needed) */
-    size_t forms = len / 12 < 65536 ? len / 12 : 65536;
+    size_t used = len; /* at most the bytes the sentence bound lets through */
+    if (split && split->max_spans && split->max_bytes &&
+        split->max_spans <= SIZE_MAX / split->max_bytes &&
+        split->max_spans * split->max_bytes < used) {
+        used = split->max_spans * split->max_bytes;
+    }
+    size_t forms = used / 12 < 65536 ? used / 12 : 65536;
     err = nf_lex_table_reserve(&doc->vocab.forms, forms);
     if (!err) {
         err = nf_lex_table_reserve(&doc->vocab.terms, forms);
@@ -39,7 +45,7 @@ int nf_rank_doc_build(struct nf_rank_doc *doc, const char *text, size_t len,
         goto done;
     }
     /* about one word per 5.5 bytes of English */
-    size_t ntok = len / 5 + 16 < ((size_t)1 << 20) ? len / 5 + 16 : ((size_t)1 << 20);
+    size_t ntok = used / 5 + 16 < ((size_t)1 << 20) ? used / 5 + 16 : ((size_t)1 << 20);
     doc->toks.v = malloc(ntok * sizeof(*doc->toks.v));
     if (!doc->toks.v) {
         err = NF_ERR_NOMEM;
@@ -300,8 +306,8 @@ static void rank_quote_gap(const char *text, size_t s, size_t a, size_t b, int *
 {
     for (size_t p = a; p < b;) {
         size_t len;
-        int m = (b - p >= 3 || (unsigned char)text[p] < 0x80) ? rank_quote_mark(text, s, p, &len)
-                                                              : 0;
+        int m =
+            (b - p >= 3 || (unsigned char)text[p] < 0x80) ? rank_quote_mark(text, s, p, &len) : 0;
         if (m == 0) {
             p++;
             continue;
@@ -432,7 +438,9 @@ static double rank_similarity(const struct nf_rank_doc *d, size_t a, size_t b)
     if (x->nset == 0 || y->nset == 0) {
         size_t n = x->end - x->start;
         return (x->nset == y->nset && n == y->end - y->start &&
-                memcmp(d->text + x->start, d->text + y->start, n) == 0) ? 1.0 : 0.0;
+                memcmp(d->text + x->start, d->text + y->start, n) == 0)
+                   ? 1.0
+                   : 0.0;
     }
     const uint32_t *p = d->sets + x->set0;
     const uint32_t *q = d->sets + y->set0;
@@ -523,8 +531,8 @@ size_t nf_rank_find_headline(struct nf_rank_doc *doc)
     }
     struct nf_rank_sent *s = &doc->sent[0];
     /* punctuated (. ! ? : ; quotes, brackets, and the last bytes of ” ’ … 。) = a real sentence */
-    static const unsigned char ends[] = {'.', '!', '?', ':', ';', '"', '\'', ')', 0x9D, 0x99, 0xA6,
-                                         0x82};
+    static const unsigned char ends[] = {'.',  '!', '?',  ':',  ';',  '"',
+                                         '\'', ')', 0x9D, 0x99, 0xA6, 0x82};
     unsigned char last = (unsigned char)doc->text[s->end - 1];
     for (size_t k = 0; k < sizeof(ends); k++) {
         if (last == ends[k]) {

@@ -32,14 +32,14 @@ struct nf_rank_entity {
 };
 
 struct nf_rank_params {
-    size_t sentences;       /* how many to pick (>= 1) */
-    size_t max_words;       /* word budget over the summary, 0 = none */
-    size_t min_words;       /* shorter sentences only when nothing else is left */
-    size_t long_words;      /* longer sentences only when nothing else is left */
-    double redundancy;      /* skip a sentence whose content-word overlap with a chosen one is > */
-    double position_decay;  /* position prior = 1 / (1 + decay * index) */
-    double diversity;       /* MMR: a candidate's score minus diversity * its similarity to the
-                               closest chosen sentence */
+    size_t sentences;      /* how many to pick (>= 1) */
+    size_t max_words;      /* word budget over the summary, 0 = none */
+    size_t min_words;      /* shorter sentences only when nothing else is left */
+    size_t long_words;     /* longer sentences only when nothing else is left */
+    double redundancy;     /* skip a sentence whose content-word overlap with a chosen one is > */
+    double position_decay; /* position prior = 1 / (1 + decay * index) */
+    double diversity;      /* MMR: a candidate's score minus diversity * its similarity to the
+                              closest chosen sentence */
     double weight[NF_RANK_NFEAT];
 };
 
@@ -52,9 +52,9 @@ struct nf_rank_sent {
     size_t cp_end;
     unsigned para;
     unsigned flags; /* NF_RANK_SKIP */
-    size_t tok0; /* first token in doc->toks */
-    size_t ntok; /* word count */
-    size_t set0; /* distinct content terms: doc->sets[set0 .. set0 + nset), sorted */
+    size_t tok0;    /* first token in doc->toks */
+    size_t ntok;    /* word count */
+    size_t set0;    /* distinct content terms: doc->sets[set0 .. set0 + nset), sorted */
     size_t nset;
     double feat[NF_RANK_NFEAT];
     double score;
@@ -68,8 +68,8 @@ struct nf_rank_doc {
     int truncated; /* the sentence bound stopped the split early */
     struct nf_lex_toks toks;
     struct nf_lex_vocab vocab;
-    uint32_t *tf;   /* per term: occurrences in the article */
-    uint32_t *sets; /* per-sentence distinct term ids, concatenated */
+    uint32_t *tf;    /* per term: occurrences in the article */
+    uint32_t *sets;  /* per-sentence distinct term ids, concatenated */
     size_t ncontent; /* content tokens in the article */
 };
 

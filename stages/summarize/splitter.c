@@ -9,34 +9,39 @@
 #include <strings.h>
 
 #include "newsflow/err.h"
+#include "newsflow/util.h"
 #include "splitter.h"
 
 /* Never sentence-final: a title or a word that always precedes something. */
 static const char *const split_titles[] = {
-    "mr", "mrs", "ms", "dr", "prof", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt",
-    "cmdr", "adm", "maj", "cpl", "pvt", "st", "rev", "hon", "pres", "supt", "messrs", "mme",
-    "mt", "ft", "fr", "vs", "v", "cf", "al", "eg", "ie", "viz", "insp", "det", "gov", "atty",
-    "brig", "lieut", "sgt", "hr", "mssrs", "ald", "cllr", "rt", "esq", NULL};
+    "mr",    "mrs",  "ms",   "dr",     "prof", "gen",  "sen", "rep", "gov",  "lt",
+    "col",   "sgt",  "capt", "cmdr",   "adm",  "maj",  "cpl", "pvt", "st",   "rev",
+    "hon",   "pres", "supt", "messrs", "mme",  "mt",   "ft",  "fr",  "vs",   "v",
+    "cf",    "al",   "eg",   "ie",     "viz",  "insp", "det", "gov", "atty", "brig",
+    "lieut", "sgt",  "hr",   "mssrs",  "ald",  "cllr", "rt",  "esq", NULL};
 
 /* Usually not final, but can end a sentence ("... bought by Acme Inc. The deal"): a boundary
  * only when the next word is a typical sentence opener. */
 static const char *const split_maybe_final[] = {
-    "inc", "ltd", "co", "corp", "jr", "sr", "bros", "llc", "plc", "dept", "univ", "no", "nos",
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx",
-    "est", "fig", "vol", "ave", "rd", "blvd", "etc", "pp", "op", "ch", "sq", "oz", "lb", "lbs",
-    "yr", "yrs", "min", "mins", "hrs", "km", "cm", "mm", "kg", "govt", "assn", "natl", "intl",
-    NULL};
+    "inc", "ltd", "co",  "corp",   "jr",  "sr",   "bros", "llc",  "plc",  "dept", "univ",
+    "no",  "nos", "jan", "feb",    "mar", "apr",  "jun",  "jul",  "aug",  "sep",  "sept",
+    "oct", "nov", "dec", "approx", "est", "fig",  "vol",  "ave",  "rd",   "blvd", "etc",
+    "pp",  "op",  "ch",  "sq",     "oz",  "lb",   "lbs",  "yr",   "yrs",  "min",  "mins",
+    "hrs", "km",  "cm",  "mm",     "kg",  "govt", "assn", "natl", "intl", NULL};
 
 /* Capitalised words that commonly open a sentence (case-sensitive match on the next word). */
 static const char *const split_openers[] = {
-    "The", "A", "An", "He", "She", "It", "They", "We", "I", "You", "But", "And", "In", "On", "At",
-    "This", "That", "These", "Those", "There", "His", "Her", "Its", "Their", "Our", "My", "As",
-    "After", "When", "If", "While", "However", "Meanwhile", "Yet", "So", "For", "Some", "Many",
-    "One", "Two", "Three", "Mr", "Mrs", "Ms", "Dr", "Officials", "Police", "Shares", "Last",
-    "Earlier", "Later", "Now", "Then", "Both", "Most", "Other", "Another", "According", "Since",
-    "During", "Before", "Although", "What", "Who", "Why", "How", "Where", "No", "Not", "Such",
-    "Even", "Still", "Also", "Here", "To", "By", "With", "From", "Under", "Over", "Despite",
-    NULL};
+    "The",       "A",         "An",    "He",     "She",    "It",        "They",   "We",
+    "I",         "You",       "But",   "And",    "In",     "On",        "At",     "This",
+    "That",      "These",     "Those", "There",  "His",    "Her",       "Its",    "Their",
+    "Our",       "My",        "As",    "After",  "When",   "If",        "While",  "However",
+    "Meanwhile", "Yet",       "So",    "For",    "Some",   "Many",      "One",    "Two",
+    "Three",     "Mr",        "Mrs",   "Ms",     "Dr",     "Officials", "Police", "Shares",
+    "Last",      "Earlier",   "Later", "Now",    "Then",   "Both",      "Most",   "Other",
+    "Another",   "According", "Since", "During", "Before", "Although",  "What",   "Who",
+    "Why",       "How",       "Where", "No",     "Not",    "Such",      "Even",   "Still",
+    "Also",      "Here",      "To",    "By",     "With",   "From",      "Under",  "Over",
+    "Despite",   NULL};
 
 void nf_split_opts_default(struct nf_split_opts *opts)
 {
@@ -47,6 +52,42 @@ void nf_split_opts_default(struct nf_split_opts *opts)
 static int split_is_space(unsigned char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+int nf_split_is_space_cp(uint32_t cp)
+{
+    if (cp < 0x80) {
+        return split_is_space((unsigned char)cp) || (cp >= 0x1C && cp <= 0x1F);
+    }
+    return cp == 0x85 || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
+           cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
+}
+
+size_t nf_split_space_len(const char *s, size_t avail)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if (p[0] < 0x80) {
+        return nf_split_is_space_cp(p[0]) ? 1 : 0;
+    }
+    /* every non-ASCII space starts with C2, E1, E2 or E3: decode only those */
+    if (p[0] != 0xC2 && p[0] != 0xE1 && p[0] != 0xE2 && p[0] != 0xE3) {
+        return 0;
+    }
+    size_t adv;
+    uint32_t cp = nf_utf8_decode(s, avail, &adv);
+    return nf_split_is_space_cp(cp) ? adv : 0;
+}
+
+/* Byte length of the whitespace character that ends at b (after a), or 0. */
+static size_t split_space_before(const char *text, size_t a, size_t b)
+{
+    const unsigned char *t = (const unsigned char *)text;
+    size_t p = b - 1;
+    while (p > a && b - p < 4 && (t[p] & 0xC0) == 0x80) {
+        p--;
+    }
+    size_t n = nf_split_space_len(text + p, b - p);
+    return n == b - p ? n : 0;
 }
 
 static int split_is_lower(unsigned char c)
@@ -243,12 +284,12 @@ static int split_is_boundary(const unsigned char *t, size_t s, size_t term, int 
 static int split_push(struct nf_split_list *out, const char *text, size_t a, size_t b,
                       unsigned para, unsigned flags)
 {
-    const unsigned char *t = (const unsigned char *)text;
-    while (a < b && split_is_space(t[a])) {
-        a++;
+    size_t n;
+    while (a < b && (n = nf_split_space_len(text + a, b - a)) != 0) {
+        a += n;
     }
-    while (b > a && split_is_space(t[b - 1])) {
-        b--;
+    while (b > a && (n = split_space_before(text, a, b)) != 0) {
+        b -= n;
     }
     if (a == b) {
         return 0;
@@ -341,7 +382,8 @@ static int split_paragraph(const char *text, size_t ps, size_t pe, unsigned para
             i = j;
             break;
         }
-        if (!split_is_space(t[j])) {
+        size_t sp = nf_split_space_len(text + j, pe - j);
+        if (!sp) {
             if (cjk_any) {
                 err = split_push(out, text, s, j, para, 0);
                 s = j;
@@ -349,9 +391,9 @@ static int split_paragraph(const char *text, size_t ps, size_t pe, unsigned para
             i = j;
             continue;
         }
-        size_t k = j;
-        while (k < pe && split_is_space(t[k])) {
-            k++;
+        size_t k = j + sp;
+        while (k < pe && (sp = nf_split_space_len(text + k, pe - k)) != 0) {
+            k += sp;
         }
         if (k < pe && split_is_boundary(t, s, term, single_dot, k, pe)) {
             err = split_push(out, text, s, j, para, 0);

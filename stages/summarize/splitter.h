@@ -8,6 +8,7 @@
 #define NF_SUMMARIZE_SPLITTER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define NF_SPLIT_CUT 0x1u /* the span ended at the length bound, not at punctuation */
 
@@ -40,6 +41,13 @@ void nf_split_opts_default(struct nf_split_opts *opts);
  * Returns 0 or NF_ERR_NOMEM (out then holds the spans found so far). */
 int nf_split_text(const char *text, size_t len, const struct nf_split_opts *opts,
                   struct nf_split_list *out);
+
+/* Whitespace, as Python's str.split() sees it: ASCII space and \t \n \v \f \r, U+001C..U+001F,
+ * U+0085, U+00A0, U+1680, U+2000..U+200A, U+2028, U+2029, U+202F, U+205F, U+3000. Sentences are
+ * trimmed of it and the summary collapses its runs to one space. */
+int nf_split_is_space_cp(uint32_t cp);
+/* Byte length of the whitespace character at s (avail > 0 bytes), or 0. */
+size_t nf_split_space_len(const char *s, size_t avail);
 
 /* Free the spans; accepts a zeroed list, leaves it zeroed. */
 void nf_split_free(struct nf_split_list *list);

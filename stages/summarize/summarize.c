@@ -117,7 +117,8 @@ done:
     return err;
 }
 
-/* A JSON string of text[a, b) with runs of ASCII whitespace collapsed to one space. Returns a new
+/* A JSON string of text[a, b) with runs of whitespace (nf_split_is_space_cp) collapsed to one
+ * ASCII space. Returns a new
  * reference or NULL on allocation failure. */
 static json_t *sum_text_json(const char *text, size_t a, size_t b)
 {
@@ -128,17 +129,18 @@ static json_t *sum_text_json(const char *text, size_t a, size_t b)
     if (nf_buf_reserve(&buf, b - a) != 0) {
         goto done;
     }
-    for (size_t i = a; i < b; i++) {
-        char c = text[i];
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+    for (size_t i = a; i < b;) {
+        size_t sp = nf_split_space_len(text + i, b - i);
+        if (sp) {
             space = 1;
+            i += sp;
             continue;
         }
         if (space && buf.len) {
-            buf.data[buf.len++] = ' ';
+            buf.data[buf.len++] = ' '; /* never longer than the run it replaces */
         }
         space = 0;
-        buf.data[buf.len++] = c;
+        buf.data[buf.len++] = text[i++];
     }
     buf.data[buf.len] = '\0';
     if (nf_utf8_valid(buf.data, buf.len)) {

@@ -33,18 +33,10 @@ static const struct nf_prop tail_props[] = {
     NF_PROP_END,
 };
 
-static volatile sig_atomic_t tail_stop;
-
 static int tail_defaults(struct nf_conf *conf, const void *opaque)
 {
     (void)opaque;
     return nf_kafka_defaults(conf);
-}
-
-static void tail_on_signal(int sig)
-{
-    (void)sig;
-    tail_stop = 1;
 }
 
 /* "Title: sentence one sentence two" */
@@ -86,17 +78,10 @@ int main(int argc, char **argv)
     };
     struct nf_conf *conf = NULL;
     int argi = 0;
-    int r = nf_cli_parse(&cli, argc, argv, &conf, &argi, errstr, sizeof(errstr));
-    if (r == NF_CLI_EXIT) {
-        return 0;
+    int r = nf_cli_start(&cli, "tail", argc, argv, &conf, &argi);
+    if (r >= 0) {
+        return r;
     }
-    if (r < 0) {
-        fprintf(stderr, "newsflow-tail: %s\n", errstr);
-        return 2;
-    }
-    nf_log_level_t level = NF_LOG_INFO;
-    nf_log_level_parse(nf_conf_get_str(conf, "log.level"), &level);
-    nf_log_setup("tail", level, NF_LOG_LOGFMT);
     int rc = 1;
     rd_kafka_t *rk = NULL;
     rd_kafka_topic_partition_list_t *parts = NULL;
@@ -144,17 +129,13 @@ int main(int argc, char **argv)
         nf_log_error("assign: %s", rd_kafka_err2str(err));
         goto done;
     }
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = tail_on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    volatile sig_atomic_t *stop = nf_cli_stop_flag();
 
     int64_t seen = 0;
     int64_t start = nf_mono_ms();
     int64_t last = start;
     rc = 0;
-    while (!tail_stop && (!count || seen < count)) {
+    while (!*stop && (!count || seen < count)) {
         int64_t now = nf_mono_ms();
         if (idle_ms && now - last >= idle_ms) {
             break;

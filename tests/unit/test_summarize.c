@@ -18,6 +18,8 @@
 #include "newsflow/stage.h"
 #include "newsflow/util.h"
 
+#include "../../stages/summarize/splitter.h"
+
 extern const struct nf_stage nf_stage_summarize;
 
 struct fx {
@@ -66,7 +68,8 @@ static void run(const struct fx *f, json_t *rec)
     }
 }
 
-/* Collapse runs of ASCII whitespace to one space and trim; caller frees. */
+/* Collapse runs of whitespace (ASCII and Unicode spaces, as Python's str.split()) to one space
+ * and trim; caller frees. */
 static char *norm_ws(const char *s)
 {
     size_t n = strlen(s);
@@ -74,16 +77,18 @@ static char *norm_ws(const char *s)
     assert_non_null(o);
     size_t k = 0;
     int sp = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (strchr(" \t\n\r\f\v", s[i])) {
+    for (size_t i = 0; i < n;) {
+        size_t w = nf_split_space_len(s + i, n - i);
+        if (w) {
             sp = 1;
+            i += w;
             continue;
         }
         if (sp && k) {
             o[k++] = ' ';
         }
         sp = 0;
-        o[k++] = s[i];
+        o[k++] = s[i++];
     }
     o[k] = '\0';
     return o;
@@ -152,9 +157,9 @@ static json_t *entities_for(const char *text, const char *const *names)
             size_t b = (size_t)(p - text);
             size_t cs = cp_at(text, b);
             size_t ce = cs + nf_utf8_cplen(names[i], strlen(names[i]));
-            json_array_append_new(arr, json_pack("{s:s, s:s, s:I, s:I}", "text", names[i], "type",
-                                                 "PER", "start", (json_int_t)cs, "end",
-                                                 (json_int_t)ce));
+            json_array_append_new(arr,
+                                  json_pack("{s:s, s:s, s:I, s:I}", "text", names[i], "type", "PER",
+                                            "start", (json_int_t)cs, "end", (json_int_t)ce));
             p += strlen(names[i]);
         }
     }
@@ -198,6 +203,38 @@ static void test_summarize_seed_article_mentions_central_entities(void **state)
      * mistaken for part of the first body sentence */
     const char *first = json_string_value(json_array_get(json_object_get(rec, "summary"), 0));
     assert_null(strstr(first, "Seemingly Held North Korean"));
+    json_decref(rec);
+    free(text);
+    fx_free(&f);
+}
+
+/* Regression fixture: the seed article's summary, key phrases and headline, exactly. A deliberate
+ * quality change updates tests/fixtures/seed-article.summary.json (the failure prints the new
+ * output). */
+static void test_summarize_seed_article_matches_fixture(void **state)
+{
+    (void)state;
+    json_error_t jerr;
+    json_t *want =
+        json_load_file(NF_SOURCE_DIR "/tests/fixtures/seed-article.summary.json", 0, &jerr);
+    if (!want) {
+        fail_msg("fixture: %s:%d: %s", jerr.source, jerr.line, jerr.text);
+    }
+    struct fx f;
+    fx_init(&f, NULL);
+    char *text = seed_article();
+    json_t *rec = make_rec(text);
+    run(&f, rec);
+    json_t *got =
+        json_pack("{s:O, s:O, s:O}", "summary", json_object_get(rec, "summary"), "keyphrases",
+                  json_object_get(rec, "keyphrases"), "headline", json_object_get(rec, "headline"));
+    assert_non_null(got);
+    if (!json_equal(want, got)) {
+        char *s = json_dumps(got, JSON_INDENT(1) | JSON_ENSURE_ASCII);
+        fail_msg("output differs from the fixture; now:\n%s", s);
+    }
+    json_decref(got);
+    json_decref(want);
     json_decref(rec);
     free(text);
     fx_free(&f);
@@ -292,8 +329,8 @@ static void test_summarize_never_picks_near_duplicates(void **state)
 static void test_summarize_keyphrases_follow_constraints(void **state)
 {
     (void)state;
-    static const char *const stop[] = {"the", "of", "and", "in", "to", "a", "on", "for", "with",
-                                       "is", "was", "by", "as", "at", "it", "that", NULL};
+    static const char *const stop[] = {"the", "of",  "and", "in", "to", "a",  "on",   "for", "with",
+                                       "is",  "was", "by",  "as", "at", "it", "that", NULL};
     struct fx f;
     fx_init(&f, NULL);
     char *text = seed_article();
@@ -339,8 +376,7 @@ static void test_summarize_keyphrases_follow_constraints(void **state)
 static void test_summarize_honours_config(void **state)
 {
     (void)state;
-    static const char *const kv[] = {"summarize.sentences", "2", "summarize.keyphrases", "3",
-                                     NULL};
+    static const char *const kv[] = {"summarize.sentences", "2", "summarize.keyphrases", "3", NULL};
     struct fx f;
     fx_init(&f, kv);
     char *text = seed_article();
@@ -413,8 +449,8 @@ static void test_summarize_handles_huge_and_unpunctuated_text(void **state)
     fx_init(&f, NULL);
     /* 5 MB of sentences */
     struct nf_buf b = {0};
-    static const char *const words[] = {"river", "market", "council", "storm", "harbour", "vote",
-                                        "school", "train", "budget", "festival"};
+    static const char *const words[] = {"river", "market", "council", "storm",  "harbour",
+                                        "vote",  "school", "train",   "budget", "festival"};
     for (size_t i = 0; b.len < 5 * 1024 * 1024; i++) {
         char w[3][8]; /* made-up words, so that sentences are not all redundant */
         for (size_t j = 0; j < 3; j++) {
@@ -426,8 +462,7 @@ static void test_summarize_handles_huge_and_unpunctuated_text(void **state)
             w[j][5] = '\0';
         }
         assert_int_equal(nf_buf_appendf(&b, "The %s %s met the %s near %s %s number %zu. ",
-                                        words[i % 10], w[0], words[(i / 10) % 10], w[1], w[2],
-                                        i),
+                                        words[i % 10], w[0], words[(i / 10) % 10], w[1], w[2], i),
                          0);
     }
     json_t *rec = make_rec(b.data);
@@ -563,14 +598,10 @@ static void test_summarize_ignores_malformed_entities(void **state)
     /* wrong types, negative and reversed offsets, offsets past the end, a non-object */
     json_t *ents = json_pack("[{s:i, s:i, s:i}, {s:s, s:i, s:i}, {s:s, s:i, s:i}, {s:s, s:s},"
                              " {s:s, s:I, s:I}, i, {s:s, s:i, s:i}]",
-                             "text", 5, "start", 0, "end", 3,
-                             "text", "Putin", "start", -4, "end", 2,
-                             "text", "Putin", "start", 10, "end", 2,
-                             "text", "Shoigu", "start", "x",
-                             "text", "Kim", "start", (json_int_t)1 << 40, "end",
-                             ((json_int_t)1 << 40) + 3,
-                             7,
-                             "text", "", "start", 0, "end", 0);
+                             "text", 5, "start", 0, "end", 3, "text", "Putin", "start", -4, "end",
+                             2, "text", "Putin", "start", 10, "end", 2, "text", "Shoigu", "start",
+                             "x", "text", "Kim", "start", (json_int_t)1 << 40, "end",
+                             ((json_int_t)1 << 40) + 3, 7, "text", "", "start", 0, "end", 0);
     assert_non_null(ents);
     json_object_set_new(rec, "entities", ents);
     run(&f, rec);
@@ -586,15 +617,48 @@ static void test_summarize_ignores_malformed_entities(void **state)
     fx_free(&f);
 }
 
+static void test_summarize_normalises_unicode_whitespace(void **state)
+{
+    (void)state;
+    /* ideographic-space paragraph indents, no-break spaces, an em space */
+    const char *text = "\xE3\x80\x80\xE3\x80\x80The harbour\xC2\xA0"
+                       "bridge opened on Monday "
+                       "after five years of work.\xC2\xA0"
+                       "Engineers tested the deck for a week "
+                       "before the opening.\n\n\xE3\x80\x80\xE3\x80\x80Traffic on the old "
+                       "ferry route\xE2\x80\x83"
+                       "fell by half within a day of the opening.";
+    struct fx f;
+    fx_init(&f, NULL);
+    json_t *rec = make_rec(text);
+    run(&f, rec);
+    assert_int_equal(assert_summary_from(rec, text), 3);
+    const json_t *sum = json_object_get(rec, "summary");
+    assert_string_equal(json_string_value(json_array_get(sum, 0)),
+                        "The harbour bridge opened on Monday after five years of work.");
+    assert_string_equal(json_string_value(json_array_get(sum, 2)),
+                        "Traffic on the old ferry route fell by half within a day of the opening.");
+    /* key phrases are normalised the same way */
+    const json_t *kp = json_object_get(rec, "keyphrases");
+    assert_true(json_array_size(kp) > 0);
+    for (size_t i = 0; i < json_array_size(kp); i++) {
+        const char *t = json_string_value(json_object_get(json_array_get(kp, i), "text"));
+        assert_null(strstr(t, "\xC2\xA0"));
+        assert_null(strstr(t, "\xE2\x80\x83"));
+    }
+    json_decref(rec);
+    fx_free(&f);
+}
+
 static void test_summarize_init_fails_without_stopwords(void **state)
 {
     (void)state;
     const struct nf_prop *const tables[] = {nf_common_props, nf_stage_summarize.props, NULL};
     struct nf_conf *conf = nf_conf_new(tables);
     char err[512] = "";
-    assert_int_equal(nf_conf_set(conf, "summarize.stopwords", "/nonexistent/stop.txt", "test",
-                                 err, sizeof(err)),
-                     0);
+    assert_int_equal(
+        nf_conf_set(conf, "summarize.stopwords", "/nonexistent/stop.txt", "test", err, sizeof(err)),
+        0);
     void *st = (void *)1;
     assert_int_equal(nf_stage_summarize.init(conf, &st, err, sizeof(err)), NF_ERR_IO);
     assert_null(st);
@@ -606,6 +670,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_summarize_seed_article_mentions_central_entities),
+        cmocka_unit_test(test_summarize_seed_article_matches_fixture),
         cmocka_unit_test(test_summarize_uses_entities_when_present),
         cmocka_unit_test(test_summarize_is_deterministic),
         cmocka_unit_test(test_summarize_never_picks_near_duplicates),
@@ -617,6 +682,7 @@ int main(void)
         cmocka_unit_test(test_summarize_takes_headline_line_out_of_summary),
         cmocka_unit_test(test_summarize_skips_sentence_repeating_title),
         cmocka_unit_test(test_summarize_ignores_malformed_entities),
+        cmocka_unit_test(test_summarize_normalises_unicode_whitespace),
         cmocka_unit_test(test_summarize_init_fails_without_stopwords),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,6 +5,7 @@
 #ifndef NEWSFLOW_CLI_H
 #define NEWSFLOW_CLI_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "newsflow/conf.h"
@@ -40,5 +41,16 @@ enum {
  * errstr filled (the caller prints it and exits 2). *confp is owned by the caller. */
 int nf_cli_parse(const struct nf_cli *cli, int argc, char **argv, struct nf_conf **confp,
                  int *argi, char *errstr, size_t errstr_size);
+
+/* The usual start of a binary: nf_cli_parse, errors printed on stderr as "prog: message",
+ * then logging set up from log.level / log.format with `component` as its name. Returns -1 when
+ * the binary should go on (*confp set, positional args from argv[*argi]), else the exit code to
+ * return at once: 0 after --help/--version/--list-config, 2 on a usage error. */
+int nf_cli_start(const struct nf_cli *cli, const char *component, int argc, char **argv,
+                 struct nf_conf **confp, int *argi);
+
+/* Install SIGINT/SIGTERM handlers that set the returned flag (and ignore SIGPIPE). The flag is
+ * process-wide: every call returns the same one. */
+volatile sig_atomic_t *nf_cli_stop_flag(void);
 
 #endif
