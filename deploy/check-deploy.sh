@@ -1,0 +1,344 @@
+#!/usr/bin/env bash
+# check-deploy.sh - CI check of the deployment files, which cannot be run where CI runs (no Docker
+# engine, no cluster): every YAML file parses (yamllint with deploy/.yamllint, and yq); every compose
+# service and Kubernetes container that runs the newsflow image names a binary the build produced;
+# every NEWSFLOW_* variable, -X key and config-file key it passes is a key of that binary
+# (`<binary> --list-config`), with valid values; and the files agree with each other (topics,
+# consumer groups, metrics port, bootstrap servers, Prometheus targets, securityContext).
+#   bash deploy/check-deploy.sh BIN_DIR       e.g. build/bin; ctest runs it (test check_deploy)
+# Needs the Debian packages yamllint and yq (deploy/deps.sh test). Exit 0: all good; 1: problems,
+# one line each on stderr; 2: usage or missing tools.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin_dir=${1:-}
+if [ -z "$bin_dir" ] || [ ! -d "$bin_dir" ]; then
+    echo "usage: check-deploy.sh BIN_DIR (the build's bin/ with the newsflow-* binaries)" >&2
+    exit 2
+fi
+bin_dir=$(cd "$bin_dir" && pwd)
+for tool in yamllint yq jq; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+        echo "check-deploy: $tool is missing (apt-get install yamllint yq; deploy/deps.sh test)" >&2
+        exit 2
+    fi
+done
+
+# Keys the deployment files may use before the binaries have them: each entry is "binary-kind key"
+# with a reason. Remove an entry once the key is in the binary's --list-config.
+#   stage metrics.port: the runner's HTTP server (/metrics, /healthz, /readyz; issue 6) is being
+#   added on main; the Deployments and compose set NEWSFLOW_METRICS_PORT=9464 already.
+pending_keys=("stage metrics.port")
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+problems=0
+problem() {
+    echo "check-deploy: $*" >&2
+    problems=$((problems + 1))
+}
+note() {
+    echo "check-deploy: note: $*"
+}
+
+# ---------------------------------------------------------------------------------------------
+# (a) every YAML file of the repository parses
+mapfile -t yaml_files < <(cd "$root" && find . \( -path ./.git -o -path './build*' \) -prune -o \
+    -type f \( -name '*.yml' -o -name '*.yaml' \) -print | sed 's|^\./||' | sort)
+if [ "${#yaml_files[@]}" -eq 0 ]; then
+    problem "no YAML files found under $root"
+fi
+for f in "${yaml_files[@]}"; do
+    if ! (cd "$root" && yamllint -c deploy/.yamllint -f parsable "$f"); then
+        problem "$f: yamllint reports errors (above)"
+    elif ! yq -c . "$root/$f" >/dev/null 2>"$tmp/yq.err"; then
+        problem "$f: does not load: $(tr '\n' ' ' <"$tmp/yq.err")"
+    fi
+done
+[ "$problems" -eq 0 ] || { echo "check-deploy: $problems problem(s)" >&2; exit 1; }
+
+# ---------------------------------------------------------------------------------------------
+# (b) commands, keys and values against the binaries
+
+# keys_of BIN: the binary's configuration keys, one a line (cached)
+keys_of() {
+    local bin=$1
+    if [ ! -f "$tmp/keys.$bin" ]; then
+        env -i PATH="$PATH" "$bin_dir/$bin" --list-config 2>"$tmp/err" |
+            awk '!/^#/ && NF { print $1 }' >"$tmp/keys.$bin" ||
+            problem "$bin --list-config failed: $(tr '\n' ' ' <"$tmp/err")"
+    fi
+    cat "$tmp/keys.$bin"
+}
+
+# kind_of BIN: "stage" when the binary is a pipeline stage (it has a consumer group), else "tool"
+kind_of() {
+    if keys_of "$1" | grep -qx 'group\.id'; then echo stage; else echo tool; fi
+}
+
+# known_key BIN KEY WHERE: is KEY a configuration key of BIN (kafka.* always is)?
+known_key() {
+    local bin=$1 key=$2 where=$3 p
+    case $key in kafka.?*) return 0 ;; esac
+    keys_of "$bin" | grep -qxF -- "$key" && return 0
+    for p in "${pending_keys[@]}"; do
+        if [ "$p" = "$(kind_of "$bin") $key" ]; then
+            note "$where: $key is no key of $bin yet; accepted by the pending allow-list"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# env_key BIN NAME: the key NEWSFLOW_NAME stands for in BIN ('.' and '-' as '_', upper case), or
+# nothing; NEWSFLOW_KAFKA_* pass through to librdkafka
+env_key() {
+    local bin=$1 name=$2 key p
+    case $name in NEWSFLOW_KAFKA_?*) echo "kafka.x"; return 0 ;; esac
+    while IFS= read -r key; do
+        if [ "$name" = "NEWSFLOW_$(echo "$key" | tr 'a-z.-' 'A-Z__')" ]; then
+            echo "$key"
+            return 0
+        fi
+    done < <(keys_of "$bin"; for p in "${pending_keys[@]}"; do echo "${p#* }"; done)
+}
+
+# check_process WHERE JSON: one process: {cmd: [argv], env: [{name, value|null}], confs: {name: file}}
+# Checks the binary, the keys, and runs the binary with the literal env values, -c and -X options
+# and --list-config, which rejects bad values; the effective configuration goes to $tmp/effective.
+check_process() {
+    local where=$1 json=$2 bin arg i n name value key
+    local -a argv=() run=() envs=()
+    : >"$tmp/effective"
+    mapfile -t argv < <(jq -r '.cmd[]' <<<"$json")
+    if [ "${#argv[@]}" -eq 0 ]; then
+        problem "$where: no command (the image's default is newsflow-clean --help)"
+        return
+    fi
+    bin=${argv[0]##*/}
+    if [[ ! $bin =~ ^newsflow-[a-z]+$ ]] || [ ! -x "$bin_dir/$bin" ]; then
+        problem "$where: command \"${argv[0]}\" is not a binary the build produces ($(cd "$bin_dir" &&
+            ls newsflow-* | tr '\n' ' '))"
+        return
+    fi
+    run=("$bin_dir/$bin" --list-config)
+    n=${#argv[@]}
+    for ((i = 1; i < n; i++)); do
+        arg=${argv[i]}
+        case $arg in
+            -X) i=$((i + 1)); arg=${argv[i]:-} ;;
+            -X?*) arg=${arg#-X} ;;
+            -c | --config)
+                i=$((i + 1))
+                name=${argv[i]:-}
+                value=$(jq -r --arg n "${name##*/}" '.confs[$n] // empty' <<<"$json")
+                if [ -z "$value" ]; then
+                    problem "$where: -c $name: no such file among the ConfigMaps mounted"
+                else
+                    run+=(-c "$value")
+                fi
+                continue ;;
+            *) continue ;;
+        esac
+        key=${arg%%=*}
+        if [ "$key" = "$arg" ] || [ -z "$key" ]; then
+            problem "$where: -X $arg: not key=value"
+        elif ! known_key "$bin" "$key" "$where: -X"; then
+            problem "$where: -X $key is no configuration key of $bin (see $bin --list-config)"
+        elif keys_of "$bin" | grep -qxF -- "$key" || [[ $key == kafka.* ]]; then
+            run+=(-X "$arg")
+        fi
+    done
+    while IFS=$'\t' read -r name value; do
+        case $name in NEWSFLOW_*) ;; *) continue ;; esac
+        key=$(env_key "$bin" "$name")
+        if [ -z "$key" ]; then
+            problem "$where: $name is no configuration key of $bin (NEWSFLOW_ + key in upper case," \
+                "'.' as '_'; see $bin --list-config)"
+        elif [ "$key" != kafka.x ] && ! known_key "$bin" "$key" "$where: $name"; then
+            problem "$where: $name ($key) is no configuration key of $bin"
+        elif [ "$value" != "(from)" ]; then
+            envs+=("$name=$value")
+        fi
+    done < <(jq -r '.env[] | [.name, (.value // "(from)" | tostring)] | @tsv' <<<"$json")
+    if ! env -i PATH="$PATH" "${envs[@]}" "${run[@]}" >"$tmp/effective" 2>"$tmp/err"; then
+        problem "$where: $bin rejects its configuration: $(tr '\n' ' ' <"$tmp/err")"
+    fi
+}
+
+# effective KEY: the value of KEY in the last check_process's configuration
+effective() {
+    awk -v k="$1" '$1 == k { print $3 }' "$tmp/effective"
+}
+
+is_newsflow_image='(^|/)newsflow(:|@|$)'
+services=()
+# list every binary's keys once, here, so that a failing --list-config counts as a problem
+for b in "$bin_dir"/newsflow-*; do
+    keys_of "${b##*/}" >/dev/null
+done
+
+# --- docker-compose.yml
+compose=$root/docker-compose.yml
+prom=$root/deploy/prometheus.yml
+if [ -f "$compose" ]; then
+    topic_init=$(yq -r '.services["topic-init"].command // "" | if type == "array" then join(" ")
+        else . end' "$compose")
+    mapfile -t services < <(yq -r --arg re "$is_newsflow_image" '.services | to_entries[]
+        | select((.value.image // "" | test($re)) or .value.build != null) | .key' "$compose")
+    for s in "${services[@]}"; do
+        where="docker-compose.yml: service $s"
+        json=$(yq -c --arg s "$s" '.services[$s] | {
+            cmd: (.command // [] | if type == "string" then [splits(" +")] else . end),
+            env: (.environment // {} | if type == "array"
+                then map(capture("^(?<name>[^=]+)(=(?<value>.*))?$"))
+                else to_entries | map({name: .key, value}) end),
+            confs: {}, build: (.build != null),
+            scalable_bad: ([.container_name, .ports] | map(select(. != null)) | length)}' "$compose")
+        if [ "$(jq -c .cmd <<<"$json")" = '["true"]' ] && [ "$(jq .build <<<"$json")" = true ]; then
+            continue # the build-only service
+        fi
+        check_process "$where" "$json"
+        [ -s "$tmp/effective" ] || continue
+        bin=$(jq -r '.cmd[0]' <<<"$json")
+        bin=${bin##*/}
+        [ "$(kind_of "$bin")" = stage ] || continue
+        if [ "$(jq .scalable_bad <<<"$json")" != 0 ]; then
+            problem "$where: a scalable stage must not set container_name or ports"
+        fi
+        for key in input.topic output.topic dlq.topic; do
+            t=$(effective "$key")
+            if ! tr -s " \t\n;" "\n" <<<"$topic_init" | grep -qxF -- "$t"; then
+                problem "$where: $key $t is not created by the topic-init service"
+            fi
+        done
+        port=$(jq -r '.env[] | select(.name == "NEWSFLOW_METRICS_PORT") | .value' <<<"$json")
+        if [ -z "$port" ]; then
+            problem "$where: no NEWSFLOW_METRICS_PORT: Prometheus cannot scrape it"
+        elif [ "$(yq --arg s "$s" --arg p "$port" '[.scrape_configs[].dns_sd_configs[]?
+                | select((.names | index($s)) and (.port | tostring) == $p)] | length' "$prom")" = 0 ]
+        then
+            problem "$where: deploy/prometheus.yml has no dns_sd_configs entry for $s port $port"
+        fi
+    done
+fi
+
+# --- Kubernetes manifests: every document of deploy/k8s/*.yaml|yml
+k8s=$tmp/k8s.jsonl
+: >"$k8s"
+for f in "$root"/deploy/k8s/*.yaml "$root"/deploy/k8s/*.yml; do
+    [ -f "$f" ] || continue
+    yq -c --arg f "${f#"$root"/}" 'select(. != null) | {file: $f, doc: .}' "$f" >>"$k8s"
+done
+# the files the ConfigMaps hold (newsflow.conf etc.), by key
+confs='{}'
+while IFS=$'\t' read -r cm key; do
+    mkdir -p "$tmp/cm/$cm"
+    jq -r --arg cm "$cm" --arg k "$key" 'select(.doc.kind == "ConfigMap" and .doc.metadata.name == $cm)
+        | .doc.data[$k]' "$k8s" >"$tmp/cm/$cm/$key"
+    confs=$(jq -c --arg k "$key" --arg p "$tmp/cm/$cm/$key" '. + {($k): $p}' <<<"$confs")
+    # every key in the file must be some binary's (a typo in another stage's scope is ignored by
+    # the binaries that do not own that scope)
+    while IFS= read -r ckey; do
+        found=0
+        for b in "$bin_dir"/newsflow-*; do
+            if known_key "${b##*/}" "$ckey" "ConfigMap $cm $key" 2>/dev/null; then
+                found=1
+                break
+            fi
+        done
+        [ "$found" = 1 ] || problem "ConfigMap $cm: $key: \"$ckey\" is no key of any newsflow binary"
+    done < <(sed -n 's/^[[:space:]]*\([A-Za-z0-9_.-]*\)[[:space:]]*=.*/\1/p' "$tmp/cm/$cm/$key")
+done < <(jq -r 'select(.doc.kind == "ConfigMap") | .doc.metadata.name as $n
+    | .doc.data // {} | keys[] | select(endswith(".conf")) | [$n, .] | @tsv' "$k8s")
+
+mapfile -t workloads < <(jq -c --arg re "$is_newsflow_image" 'select(.doc.spec.template.spec != null)
+    | .file as $f | .doc.kind as $kind | .doc.metadata.name as $name | .doc.spec.template.spec as $pod
+    | ($pod.containers + ($pod.initContainers // []))[] | select(.image | test($re))
+    | {file: $f, kind: $kind, name: $name, pod: $pod, c: .}' "$k8s")
+for w in "${workloads[@]}"; do
+    where="$(jq -r '"\(.file): \(.kind) \(.name) container \(.c.name)"' <<<"$w")"
+    if jq -e '.c.envFrom != null' <<<"$w" >/dev/null; then
+        problem "$where: envFrom cannot be checked; list the variables under env"
+    fi
+    json=$(jq -c --argjson confs "$confs" '{cmd: ((.c.command // []) + (.c.args // [])),
+        env: [(.c.env // [])[] | {name, value: (if .valueFrom then null else .value end)}],
+        confs: $confs}' <<<"$w")
+    check_process "$where" "$json"
+    [ -s "$tmp/effective" ] || continue
+    bin=$(jq -r '.cmd[0]' <<<"$json")
+    bin=${bin##*/}
+    # securityContext: non-root, read-only root filesystem, no capabilities
+    jq -e '(.c.securityContext.runAsNonRoot // .pod.securityContext.runAsNonRoot) == true
+        and .c.securityContext.readOnlyRootFilesystem == true
+        and (.c.securityContext.capabilities.drop // [] | index("ALL"))' <<<"$w" >/dev/null ||
+        problem "$where: needs runAsNonRoot, readOnlyRootFilesystem and capabilities drop ALL"
+    [ "$(kind_of "$bin")" = stage ] || continue
+    name=$(jq -r .name <<<"$w")
+    # metrics port: env, named containerPort and probes agree
+    port=$(jq -r '.c.env[]? | select(.name == "NEWSFLOW_METRICS_PORT") | .value' <<<"$w")
+    cport=$(jq -r '.c.ports[]? | select(.name == "metrics") | .containerPort' <<<"$w")
+    if [ -z "$port" ] || [ "$port" != "$cport" ]; then
+        problem "$where: NEWSFLOW_METRICS_PORT (${port:-unset}) and containerPort \"metrics\"" \
+            "(${cport:-none}) differ"
+    fi
+    for probe in livenessProbe readinessProbe; do
+        p=$(jq -r --arg p "$probe" '.c[$p].httpGet.port // empty' <<<"$w")
+        if [ "$p" != metrics ] && [ "$p" != "$port" ]; then
+            problem "$where: $probe must be an httpGet on the metrics port"
+        fi
+    done
+    # the ScaledObject scaling this Deployment watches this stage's group and input topic
+    so=$(jq -c --arg n "$name" 'select(.doc.kind == "ScaledObject"
+        and .doc.spec.scaleTargetRef.name == $n) | .doc' "$k8s")
+    if [ -z "$so" ]; then
+        problem "$where: no KEDA ScaledObject targets Deployment $name"
+        continue
+    fi
+    bootstrap_cm=$(jq -r '.c.env[]? | select(.name == "NEWSFLOW_KAFKA_BOOTSTRAP_SERVERS")
+        | .valueFrom.configMapKeyRef // empty | "\(.name)\t\(.key)"' <<<"$w")
+    bootstrap=$(jq -r '.c.env[]? | select(.name == "NEWSFLOW_KAFKA_BOOTSTRAP_SERVERS")
+        | .value // empty' <<<"$w")
+    if [ -n "$bootstrap_cm" ]; then
+        bootstrap=$(jq -r --arg n "${bootstrap_cm%%$'\t'*}" --arg k "${bootstrap_cm#*$'\t'}" '
+            select(.doc.kind == "ConfigMap" and .doc.metadata.name == $n) | .doc.data[$k]' "$k8s")
+    fi
+    [ -n "$bootstrap" ] || problem "$where: NEWSFLOW_KAFKA_BOOTSTRAP_SERVERS unresolved"
+    while IFS=$'\t' read -r field want; do
+        got=$(jq -r --arg f "$field" '[.spec.triggers[] | select(.type == "kafka")][0].metadata[$f]
+            // empty' <<<"$so")
+        if [ "$got" != "$want" ]; then
+            problem "ScaledObject for $name: kafka trigger $field is \"$got\", the stage's is \"$want\""
+        fi
+    done < <(printf '%s\t%s\n' consumerGroup "$(effective group.id)" topic "$(effective input.topic)" \
+        bootstrapServers "$bootstrap")
+    jq -e '(.spec.minReplicaCount // 0) >= 1' <<<"$so" >/dev/null ||
+        problem "ScaledObject for $name: minReplicaCount must be >= 1 (KEDA kafka scaler gotcha)"
+    # a PodDisruptionBudget selects the pods
+    labels=$(jq -c --arg n "$name" 'select(.doc.kind == "Deployment" and .doc.metadata.name == $n)
+        | .doc.spec.template.metadata.labels' "$k8s")
+    jq -e -s --argjson l "${labels:-null}" '[.[] | select(.doc.kind == "PodDisruptionBudget")
+        | .doc.spec.selector.matchLabels | select(. != null and (to_entries
+        | all(.value == $l[.key])))] | length > 0' "$k8s" >/dev/null ||
+        problem "$where: no PodDisruptionBudget selects its pods"
+done
+# kustomization.yaml lists every manifest (except *.example.yaml) and nothing missing
+kust=$root/deploy/k8s/kustomization.yaml
+if [ -f "$kust" ]; then
+    for f in "$root"/deploy/k8s/*.yaml; do
+        b=${f##*/}
+        case $b in kustomization.yaml | *.example.yaml) continue ;; esac
+        yq -e --arg b "$b" '.resources | index($b)' "$kust" >/dev/null ||
+            problem "deploy/k8s/kustomization.yaml does not list $b"
+    done
+    while IFS= read -r r; do
+        [ -e "$root/deploy/k8s/$r" ] || problem "deploy/k8s/kustomization.yaml lists missing $r"
+    done < <(yq -r '.resources[]' "$kust")
+fi
+
+if [ "$problems" -ne 0 ]; then
+    echo "check-deploy: $problems problem(s)" >&2
+    exit 1
+fi
+echo "check-deploy: ${#yaml_files[@]} YAML files parse; ${#services[@]} compose services and" \
+    "${#workloads[@]} Kubernetes containers use real binaries, keys and values"
