@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# check-deploy.sh - CI check of the deployment files, which cannot be run where CI runs (no Docker
-# engine, no cluster): every YAML file parses (yamllint with deploy/.yamllint, and yq); every compose
-# service and Kubernetes container that runs the newsflow image names a binary the build produced;
-# every NEWSFLOW_* variable, -X key and config-file key it passes is a key of that binary
-# (`<binary> --list-config`), with valid values; and the files agree with each other (topics,
-# consumer groups, metrics port, bootstrap servers, Prometheus targets, securityContext).
+# check-deploy.sh - CI check of the deployment files, which cannot be run where CI runs (no
+# Docker engine, no cluster): every YAML file parses (yamllint with deploy/.yamllint, and yq);
+# every compose service and Kubernetes container that runs the newsflow image names a binary
+# the build produced; every NEWSFLOW_* variable, -X key and config-file key it passes is a key of
+# that binary (`<binary> --list-config`), with a valid value; and the files agree with each other
+# (topics, consumer groups, metrics port, bootstrap servers, Prometheus targets, securityContext).
 #   bash deploy/check-deploy.sh BIN_DIR       e.g. build/bin; ctest runs it (test check_deploy)
 # Needs the Debian packages yamllint and yq (deploy/deps.sh test). Exit 0: all good; 1: problems,
 # one line each on stderr; 2: usage or missing tools.
@@ -103,9 +103,10 @@ env_key() {
     done < <(keys_of "$bin"; for p in "${pending_keys[@]}"; do echo "${p#* }"; done)
 }
 
-# check_process WHERE JSON: one process: {cmd: [argv], env: [{name, value|null}], confs: {name: file}}
-# Checks the binary, the keys, and runs the binary with the literal env values, -c and -X options
-# and --list-config, which rejects bad values; the effective configuration goes to $tmp/effective.
+# check_process WHERE JSON: one process, {cmd: [argv], env: [{name, value|null}], confs: {name:
+# file}}. Checks the binary and the keys, then runs the binary with the literal env values, the
+# -c and -X options and --list-config, which rejects bad values; the effective configuration goes
+# to $tmp/effective.
 check_process() {
     local where=$1 json=$2 bin arg i n name value key
     local -a argv=() run=() envs=()
@@ -117,8 +118,7 @@ check_process() {
     fi
     bin=${argv[0]##*/}
     if [[ ! $bin =~ ^newsflow-[a-z]+$ ]] || [ ! -x "$bin_dir/$bin" ]; then
-        problem "$where: command \"${argv[0]}\" is not a binary the build produces ($(cd "$bin_dir" &&
-            ls newsflow-* | tr '\n' ' '))"
+        problem "$where: command \"${argv[0]}\" is not a binary the build produces ($built)"
         return
     fi
     run=("$bin_dir/$bin" --list-config)
@@ -153,8 +153,8 @@ check_process() {
         case $name in NEWSFLOW_*) ;; *) continue ;; esac
         key=$(env_key "$bin" "$name")
         if [ -z "$key" ]; then
-            problem "$where: $name is no configuration key of $bin (NEWSFLOW_ + key in upper case," \
-                "'.' as '_'; see $bin --list-config)"
+            problem "$where: $name is no configuration key of $bin" \
+                "(NEWSFLOW_ + key in upper case, '.' as '_'; see $bin --list-config)"
         elif [ "$key" != kafka.x ] && ! known_key "$bin" "$key" "$where: $name"; then
             problem "$where: $name ($key) is no configuration key of $bin"
         elif [ "$value" != "(from)" ]; then
@@ -172,10 +172,12 @@ effective() {
 }
 
 is_newsflow_image='(^|/)newsflow(:|@|$)'
-services=()
+checked=0
 # list every binary's keys once, here, so that a failing --list-config counts as a problem
+built=""
 for b in "$bin_dir"/newsflow-*; do
     keys_of "${b##*/}" >/dev/null
+    built="$built ${b##*/}"
 done
 
 # --- docker-compose.yml
@@ -194,10 +196,12 @@ if [ -f "$compose" ]; then
                 then map(capture("^(?<name>[^=]+)(=(?<value>.*))?$"))
                 else to_entries | map({name: .key, value}) end),
             confs: {}, build: (.build != null),
-            scalable_bad: ([.container_name, .ports] | map(select(. != null)) | length)}' "$compose")
+            scalable_bad: ([.container_name, .ports] | map(select(. != null)) | length)
+        }' "$compose")
         if [ "$(jq -c .cmd <<<"$json")" = '["true"]' ] && [ "$(jq .build <<<"$json")" = true ]; then
             continue # the build-only service
         fi
+        checked=$((checked + 1))
         check_process "$where" "$json"
         [ -s "$tmp/effective" ] || continue
         bin=$(jq -r '.cmd[0]' <<<"$json")
@@ -216,8 +220,8 @@ if [ -f "$compose" ]; then
         if [ -z "$port" ]; then
             problem "$where: no NEWSFLOW_METRICS_PORT: Prometheus cannot scrape it"
         elif [ "$(yq --arg s "$s" --arg p "$port" '[.scrape_configs[].dns_sd_configs[]?
-                | select((.names | index($s)) and (.port | tostring) == $p)] | length' "$prom")" = 0 ]
-        then
+                | select((.names | index($s)) and (.port | tostring) == $p)]
+                | length' "$prom")" = 0 ]; then
             problem "$where: deploy/prometheus.yml has no dns_sd_configs entry for $s port $port"
         fi
     done
@@ -234,7 +238,8 @@ done
 confs='{}'
 while IFS=$'\t' read -r cm key; do
     mkdir -p "$tmp/cm/$cm"
-    jq -r --arg cm "$cm" --arg k "$key" 'select(.doc.kind == "ConfigMap" and .doc.metadata.name == $cm)
+    jq -r --arg cm "$cm" --arg k "$key" '
+        select(.doc.kind == "ConfigMap" and .doc.metadata.name == $cm)
         | .doc.data[$k]' "$k8s" >"$tmp/cm/$cm/$key"
     confs=$(jq -c --arg k "$key" --arg p "$tmp/cm/$cm/$key" '. + {($k): $p}' <<<"$confs")
     # every key in the file must be some binary's (a typo in another stage's scope is ignored by
@@ -247,13 +252,15 @@ while IFS=$'\t' read -r cm key; do
                 break
             fi
         done
-        [ "$found" = 1 ] || problem "ConfigMap $cm: $key: \"$ckey\" is no key of any newsflow binary"
+        [ "$found" = 1 ] ||
+            problem "ConfigMap $cm: $key: \"$ckey\" is no key of any newsflow binary"
     done < <(sed -n 's/^[[:space:]]*\([A-Za-z0-9_.-]*\)[[:space:]]*=.*/\1/p' "$tmp/cm/$cm/$key")
 done < <(jq -r 'select(.doc.kind == "ConfigMap") | .doc.metadata.name as $n
     | .doc.data // {} | keys[] | select(endswith(".conf")) | [$n, .] | @tsv' "$k8s")
 
-mapfile -t workloads < <(jq -c --arg re "$is_newsflow_image" 'select(.doc.spec.template.spec != null)
-    | .file as $f | .doc.kind as $kind | .doc.metadata.name as $name | .doc.spec.template.spec as $pod
+mapfile -t workloads < <(jq -c --arg re "$is_newsflow_image" '
+    select(.doc.spec.template.spec != null) | .file as $f | .doc.kind as $kind
+    | .doc.metadata.name as $name | .doc.spec.template.spec as $pod
     | ($pod.containers + ($pod.initContainers // []))[] | select(.image | test($re))
     | {file: $f, kind: $kind, name: $name, pod: $pod, c: .}' "$k8s")
 for w in "${workloads[@]}"; do
@@ -308,10 +315,11 @@ for w in "${workloads[@]}"; do
         got=$(jq -r --arg f "$field" '[.spec.triggers[] | select(.type == "kafka")][0].metadata[$f]
             // empty' <<<"$so")
         if [ "$got" != "$want" ]; then
-            problem "ScaledObject for $name: kafka trigger $field is \"$got\", the stage's is \"$want\""
+            problem "ScaledObject for $name: kafka trigger $field is \"$got\"," \
+                "the stage's is \"$want\""
         fi
-    done < <(printf '%s\t%s\n' consumerGroup "$(effective group.id)" topic "$(effective input.topic)" \
-        bootstrapServers "$bootstrap")
+    done < <(printf '%s\t%s\n' consumerGroup "$(effective group.id)" \
+        topic "$(effective input.topic)" bootstrapServers "$bootstrap")
     jq -e '(.spec.minReplicaCount // 0) >= 1' <<<"$so" >/dev/null ||
         problem "ScaledObject for $name: minReplicaCount must be >= 1 (KEDA kafka scaler gotcha)"
     # a PodDisruptionBudget selects the pods
@@ -340,5 +348,5 @@ if [ "$problems" -ne 0 ]; then
     echo "check-deploy: $problems problem(s)" >&2
     exit 1
 fi
-echo "check-deploy: ${#yaml_files[@]} YAML files parse; ${#services[@]} compose services and" \
+echo "check-deploy: ${#yaml_files[@]} YAML files parse; $checked compose services and" \
     "${#workloads[@]} Kubernetes containers use real binaries, keys and values"
