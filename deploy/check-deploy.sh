@@ -42,65 +42,78 @@ note() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# (a) every YAML file of the repository parses
+# (a) every YAML file of the repository parses; each is kept as JSON lines (one a document)
 mapfile -t yaml_files < <(cd "$root" && find . \( -path ./.git -o -path './build*' \) -prune -o \
     -type f \( -name '*.yml' -o -name '*.yaml' \) -print | sed 's|^\./||' | sort)
 if [ "${#yaml_files[@]}" -eq 0 ]; then
     problem "no YAML files found under $root"
+elif ! (cd "$root" && yamllint -c deploy/.yamllint -f parsable "${yaml_files[@]}"); then
+    problem "yamllint reports errors (above)"
 fi
+declare -A json_of=()
+mkdir "$tmp/json"
 for f in "${yaml_files[@]}"; do
-    if ! (cd "$root" && yamllint -c deploy/.yamllint -f parsable "$f"); then
-        problem "$f: yamllint reports errors (above)"
-    elif ! yq -c . "$root/$f" >/dev/null 2>"$tmp/yq.err"; then
-        problem "$f: does not load: $(tr '\n' ' ' <"$tmp/yq.err")"
+    json_of[$f]=$tmp/json/${f//\//_}.jsonl
+    if ! yq -c . "$root/$f" >"${json_of[$f]}" 2>"$tmp/err"; then
+        problem "$f: does not load: $(tr '\n' ' ' <"$tmp/err")"
     fi
 done
 [ "$problems" -eq 0 ] || { echo "check-deploy: $problems problem(s)" >&2; exit 1; }
 
 # ---------------------------------------------------------------------------------------------
-# (b) commands, keys and values against the binaries
-
-# keys_of BIN: the binary's configuration keys, one a line (cached)
-keys_of() {
-    local bin=$1
-    if [ ! -f "$tmp/keys.$bin" ]; then
-        env -i PATH="$PATH" "$bin_dir/$bin" --list-config 2>"$tmp/err" |
-            awk '!/^#/ && NF { print $1 }' >"$tmp/keys.$bin" ||
-            problem "$bin --list-config failed: $(tr '\n' ' ' <"$tmp/err")"
+# (b) commands, keys and values against the binaries: every binary's keys, listed once
+declare -A has_key=() kind_of=()
+built=""
+for b in "$bin_dir"/newsflow-*; do
+    bin=${b##*/}
+    built="$built $bin"
+    kind_of[$bin]=tool
+    if ! keys=$(env -i PATH="$PATH" "$b" --list-config 2>"$tmp/err"); then
+        problem "$bin --list-config failed: $(tr '\n' ' ' <"$tmp/err")"
+        continue
     fi
-    cat "$tmp/keys.$bin"
-}
-
-# kind_of BIN: "stage" when the binary is a pipeline stage (it has a consumer group), else "tool"
-kind_of() {
-    if keys_of "$1" | grep -qx 'group\.id'; then echo stage; else echo tool; fi
-}
+    while read -r key _; do
+        case $key in '#'* | '') continue ;; esac
+        has_key["$bin $key"]=1
+        [ "$key" = group.id ] && kind_of[$bin]=stage # a pipeline stage: it has a consumer group
+    done <<<"$keys"
+done
 
 # known_key BIN KEY WHERE: is KEY a configuration key of BIN (kafka.* always is)?
 known_key() {
     local bin=$1 key=$2 where=$3 p
     case $key in kafka.?*) return 0 ;; esac
-    keys_of "$bin" | grep -qxF -- "$key" && return 0
+    [ -n "${has_key["$bin $key"]:-}" ] && return 0
     for p in "${pending_keys[@]}"; do
-        if [ "$p" = "$(kind_of "$bin") $key" ]; then
-            note "$where: $key is no key of $bin yet; accepted by the pending allow-list"
+        if [ "$p" = "${kind_of[$bin]:-} $key" ]; then
+            [ -z "$where" ] ||
+                note "$where: $key is no key of $bin yet; accepted by the pending allow-list"
             return 0
         fi
     done
     return 1
 }
 
-# env_key BIN NAME: the key NEWSFLOW_NAME stands for in BIN ('.' and '-' as '_', upper case), or
-# nothing; NEWSFLOW_KAFKA_* pass through to librdkafka
+# env_key BIN NAME: the key that variable NAME sets in BIN (NEWSFLOW_ + the key in upper case,
+# '.' and '-' as '_'), or nothing; NEWSFLOW_KAFKA_* pass through to librdkafka ("kafka.*")
 env_key() {
-    local bin=$1 name=$2 key p
-    case $name in NEWSFLOW_KAFKA_?*) echo "kafka.x"; return 0 ;; esac
-    while IFS= read -r key; do
-        if [ "$name" = "NEWSFLOW_$(echo "$key" | tr 'a-z.-' 'A-Z__')" ]; then
+    local bin=$1 name=$2 hk p key e
+    local -a cands=()
+    case $name in NEWSFLOW_KAFKA_?*) echo "kafka.*"; return 0 ;; esac
+    for hk in "${!has_key[@]}"; do
+        [ "${hk%% *}" = "$bin" ] && cands+=("${hk#* }")
+    done
+    for p in "${pending_keys[@]}"; do
+        cands+=("${p#* }")
+    done
+    for key in "${cands[@]}"; do
+        e=${key^^}
+        e=${e//./_}
+        if [ "$name" = "NEWSFLOW_${e//-/_}" ]; then
             echo "$key"
             return 0
         fi
-    done < <(keys_of "$bin"; for p in "${pending_keys[@]}"; do echo "${p#* }"; done)
+    done
 }
 
 # check_process WHERE JSON: one process, {cmd: [argv], env: [{name, value|null}], confs: {name:
@@ -145,7 +158,7 @@ check_process() {
             problem "$where: -X $arg: not key=value"
         elif ! known_key "$bin" "$key" "$where: -X"; then
             problem "$where: -X $key is no configuration key of $bin (see $bin --list-config)"
-        elif keys_of "$bin" | grep -qxF -- "$key" || [[ $key == kafka.* ]]; then
+        elif [ -n "${has_key["$bin $key"]:-}" ] || [[ $key == kafka.* ]]; then
             run+=(-X "$arg")
         fi
     done
@@ -155,7 +168,7 @@ check_process() {
         if [ -z "$key" ]; then
             problem "$where: $name is no configuration key of $bin" \
                 "(NEWSFLOW_ + key in upper case, '.' as '_'; see $bin --list-config)"
-        elif [ "$key" != kafka.x ] && ! known_key "$bin" "$key" "$where: $name"; then
+        elif [ "$key" != "kafka.*" ] && ! known_key "$bin" "$key" "$where: $name"; then
             problem "$where: $name ($key) is no configuration key of $bin"
         elif [ "$value" != "(from)" ]; then
             envs+=("$name=$value")
@@ -173,24 +186,18 @@ effective() {
 
 is_newsflow_image='(^|/)newsflow(:|@|$)'
 checked=0
-# list every binary's keys once, here, so that a failing --list-config counts as a problem
-built=""
-for b in "$bin_dir"/newsflow-*; do
-    keys_of "${b##*/}" >/dev/null
-    built="$built ${b##*/}"
-done
 
 # --- docker-compose.yml
-compose=$root/docker-compose.yml
-prom=$root/deploy/prometheus.yml
-if [ -f "$compose" ]; then
-    topic_init=$(yq -r '.services["topic-init"].command // "" | if type == "array" then join(" ")
+compose=${json_of[docker-compose.yml]:-}
+prom=${json_of[deploy/prometheus.yml]:-/dev/null}
+if [ -n "$compose" ]; then
+    topic_init=$(jq -r '.services["topic-init"].command // "" | if type == "array" then join(" ")
         else . end' "$compose")
-    mapfile -t services < <(yq -r --arg re "$is_newsflow_image" '.services | to_entries[]
+    mapfile -t services < <(jq -r --arg re "$is_newsflow_image" '.services | to_entries[]
         | select((.value.image // "" | test($re)) or .value.build != null) | .key' "$compose")
     for s in "${services[@]}"; do
         where="docker-compose.yml: service $s"
-        json=$(yq -c --arg s "$s" '.services[$s] | {
+        json=$(jq -c --arg s "$s" '.services[$s] | {
             cmd: (.command // [] | if type == "string" then [splits(" +")] else . end),
             env: (.environment // {} | if type == "array"
                 then map(capture("^(?<name>[^=]+)(=(?<value>.*))?$"))
@@ -206,7 +213,7 @@ if [ -f "$compose" ]; then
         [ -s "$tmp/effective" ] || continue
         bin=$(jq -r '.cmd[0]' <<<"$json")
         bin=${bin##*/}
-        [ "$(kind_of "$bin")" = stage ] || continue
+        [ "${kind_of[$bin]}" = stage ] || continue
         if [ "$(jq .scalable_bad <<<"$json")" != 0 ]; then
             problem "$where: a scalable stage must not set container_name or ports"
         fi
@@ -219,7 +226,7 @@ if [ -f "$compose" ]; then
         port=$(jq -r '.env[] | select(.name == "NEWSFLOW_METRICS_PORT") | .value' <<<"$json")
         if [ -z "$port" ]; then
             problem "$where: no NEWSFLOW_METRICS_PORT: Prometheus cannot scrape it"
-        elif [ "$(yq --arg s "$s" --arg p "$port" '[.scrape_configs[].dns_sd_configs[]?
+        elif [ "$(jq --arg s "$s" --arg p "$port" '[.scrape_configs[].dns_sd_configs[]?
                 | select((.names | index($s)) and (.port | tostring) == $p)]
                 | length' "$prom")" = 0 ]; then
             problem "$where: deploy/prometheus.yml has no dns_sd_configs entry for $s port $port"
@@ -229,11 +236,11 @@ fi
 
 # --- Kubernetes manifests: every document of deploy/k8s/*.yaml|yml
 k8s=$tmp/k8s.jsonl
-: >"$k8s"
-for f in "$root"/deploy/k8s/*.yaml "$root"/deploy/k8s/*.yml; do
-    [ -f "$f" ] || continue
-    yq -c --arg f "${f#"$root"/}" 'select(. != null) | {file: $f, doc: .}' "$f" >>"$k8s"
-done
+for f in "${yaml_files[@]}"; do
+    case $f in
+        deploy/k8s/*) jq -c --arg f "$f" 'select(. != null) | {file: $f, doc: .}' "${json_of[$f]}" ;;
+    esac
+done >"$k8s"
 # the files the ConfigMaps hold (newsflow.conf etc.), by key
 confs='{}'
 while IFS=$'\t' read -r cm key; do
@@ -280,7 +287,7 @@ for w in "${workloads[@]}"; do
         and .c.securityContext.readOnlyRootFilesystem == true
         and (.c.securityContext.capabilities.drop // [] | index("ALL"))' <<<"$w" >/dev/null ||
         problem "$where: needs runAsNonRoot, readOnlyRootFilesystem and capabilities drop ALL"
-    [ "$(kind_of "$bin")" = stage ] || continue
+    [ "${kind_of[$bin]}" = stage ] || continue
     name=$(jq -r .name <<<"$w")
     # metrics port: env, named containerPort and probes agree
     port=$(jq -r '.c.env[]? | select(.name == "NEWSFLOW_METRICS_PORT") | .value' <<<"$w")
@@ -331,17 +338,18 @@ for w in "${workloads[@]}"; do
         problem "$where: no PodDisruptionBudget selects its pods"
 done
 # kustomization.yaml lists every manifest (except *.example.yaml) and nothing missing
-kust=$root/deploy/k8s/kustomization.yaml
-if [ -f "$kust" ]; then
-    for f in "$root"/deploy/k8s/*.yaml; do
-        b=${f##*/}
-        case $b in kustomization.yaml | *.example.yaml) continue ;; esac
-        yq -e --arg b "$b" '.resources | index($b)' "$kust" >/dev/null ||
+kust=${json_of[deploy/k8s/kustomization.yaml]:-}
+if [ -n "$kust" ]; then
+    for f in "${yaml_files[@]}"; do
+        case $f in deploy/k8s/*) ;; *) continue ;; esac
+        b=${f#deploy/k8s/}
+        case $b in */* | kustomization.yaml | *.example.yaml) continue ;; esac
+        jq -e --arg b "$b" '.resources | index($b)' "$kust" >/dev/null ||
             problem "deploy/k8s/kustomization.yaml does not list $b"
     done
     while IFS= read -r r; do
         [ -e "$root/deploy/k8s/$r" ] || problem "deploy/k8s/kustomization.yaml lists missing $r"
-    done < <(yq -r '.resources[]' "$kust")
+    done < <(jq -r '.resources[]' "$kust")
 fi
 
 if [ "$problems" -ne 0 ]; then
