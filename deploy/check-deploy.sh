@@ -268,74 +268,85 @@ done < <(jq -r 'select(.doc.kind == "ConfigMap") | .doc.metadata.name as $n
 mapfile -t workloads < <(jq -c --arg re "$is_newsflow_image" '
     select(.doc.spec.template.spec != null) | .file as $f | .doc.kind as $kind
     | .doc.metadata.name as $name | .doc.spec.template.spec as $pod
+    | (.doc.spec.template.metadata.labels // {}) as $labels
     | ($pod.containers + ($pod.initContainers // []))[] | select(.image | test($re))
-    | {file: $f, kind: $kind, name: $name, pod: $pod, c: .}' "$k8s")
+    | {file: $f, kind: $kind, name: $name, labels: $labels, pod: $pod, c: .}' "$k8s")
 for w in "${workloads[@]}"; do
-    where="$(jq -r '"\(.file): \(.kind) \(.name) container \(.c.name)"' <<<"$w")"
-    if jq -e '.c.envFrom != null' <<<"$w" >/dev/null; then
+    # everything this loop needs, in one jq run over all documents: fact[name]=value assignments
+    facts=$(jq -r -s --argjson w "$w" --argjson confs "$confs" '
+        . as $docs | $w.c as $c
+        | ([$c.env[]? | select(.name == "NEWSFLOW_KAFKA_BOOTSTRAP_SERVERS")][0]) as $b
+        | ([$docs[].doc | select(.kind == "ScaledObject" and .spec.scaleTargetRef.name == $w.name)]
+            [0]) as $so
+        | ([$so.spec.triggers[]? | select(.type == "kafka")][0].metadata // {}) as $t
+        | {
+            name: $w.name,
+            where: "\($w.file): \($w.kind) \($w.name) container \($c.name)",
+            json: ({cmd: (($c.command // []) + ($c.args // [])),
+                env: [($c.env // [])[] | {name, value: (if .valueFrom then null else .value end)}],
+                confs: $confs} | tojson),
+            envfrom: ($c.envFrom != null),
+            secure: (($c.securityContext.runAsNonRoot // $w.pod.securityContext.runAsNonRoot) == true
+                and $c.securityContext.readOnlyRootFilesystem == true
+                and ($c.securityContext.capabilities.drop // [] | index("ALL") != null)),
+            port: ([$c.env[]? | select(.name == "NEWSFLOW_METRICS_PORT") | .value][0] // ""),
+            cport: ([$c.ports[]? | select(.name == "metrics") | .containerPort][0] // ""),
+            live: ($c.livenessProbe.httpGet.port // ""),
+            ready: ($c.readinessProbe.httpGet.port // ""),
+            bootstrap: (if $b.valueFrom.configMapKeyRef then ($b.valueFrom.configMapKeyRef as $r
+                | [$docs[].doc | select(.kind == "ConfigMap" and .metadata.name == $r.name)
+                | .data[$r.key]][0]) else $b.value end // ""),
+            so: ($so != null),
+            so_min: ($so.spec.minReplicaCount // 0),
+            so_group: ($t.consumerGroup // ""), so_topic: ($t.topic // ""),
+            so_bootstrap: ($t.bootstrapServers // ""),
+            pdb: ([$docs[].doc | select(.kind == "PodDisruptionBudget")
+                | .spec.selector.matchLabels | select(. != null)
+                | select(to_entries | all(.value == $w.labels[.key]))] | length),
+        } | to_entries[] | "fact[\(.key)]=\(.value | tostring | @sh)"' "$k8s")
+    unset fact
+    declare -A fact=()
+    eval "$facts"
+    where=${fact[where]}
+    [ "${fact[envfrom]}" = false ] ||
         problem "$where: envFrom cannot be checked; list the variables under env"
-    fi
-    json=$(jq -c --argjson confs "$confs" '{cmd: ((.c.command // []) + (.c.args // [])),
-        env: [(.c.env // [])[] | {name, value: (if .valueFrom then null else .value end)}],
-        confs: $confs}' <<<"$w")
-    check_process "$where" "$json"
+    check_process "$where" "${fact[json]}"
     [ -s "$tmp/effective" ] || continue
-    bin=$(jq -r '.cmd[0]' <<<"$json")
+    bin=$(jq -r '.cmd[0]' <<<"${fact[json]}")
     bin=${bin##*/}
-    # securityContext: non-root, read-only root filesystem, no capabilities
-    jq -e '(.c.securityContext.runAsNonRoot // .pod.securityContext.runAsNonRoot) == true
-        and .c.securityContext.readOnlyRootFilesystem == true
-        and (.c.securityContext.capabilities.drop // [] | index("ALL"))' <<<"$w" >/dev/null ||
+    [ "${fact[secure]}" = true ] ||
         problem "$where: needs runAsNonRoot, readOnlyRootFilesystem and capabilities drop ALL"
     [ "${kind_of[$bin]}" = stage ] || continue
-    name=$(jq -r .name <<<"$w")
+    name=${fact[name]}
     # metrics port: env, named containerPort and probes agree
-    port=$(jq -r '.c.env[]? | select(.name == "NEWSFLOW_METRICS_PORT") | .value' <<<"$w")
-    cport=$(jq -r '.c.ports[]? | select(.name == "metrics") | .containerPort' <<<"$w")
-    if [ -z "$port" ] || [ "$port" != "$cport" ]; then
-        problem "$where: NEWSFLOW_METRICS_PORT (${port:-unset}) and containerPort \"metrics\"" \
-            "(${cport:-none}) differ"
+    if [ -z "${fact[port]}" ] || [ "${fact[port]}" != "${fact[cport]}" ]; then
+        problem "$where: NEWSFLOW_METRICS_PORT (${fact[port]:-unset}) and containerPort" \
+            "\"metrics\" (${fact[cport]:-none}) differ"
     fi
-    for probe in livenessProbe readinessProbe; do
-        p=$(jq -r --arg p "$probe" '.c[$p].httpGet.port // empty' <<<"$w")
-        if [ "$p" != metrics ] && [ "$p" != "$port" ]; then
-            problem "$where: $probe must be an httpGet on the metrics port"
+    for probe in "livenessProbe ${fact[live]}" "readinessProbe ${fact[ready]}"; do
+        p=${probe#* }
+        if [ "$p" != metrics ] && [ "$p" != "${fact[port]}" ]; then
+            problem "$where: ${probe%% *} must be an httpGet on the metrics port"
         fi
     done
+    [ "${fact[pdb]}" != 0 ] || problem "$where: no PodDisruptionBudget selects its pods"
     # the ScaledObject scaling this Deployment watches this stage's group and input topic
-    so=$(jq -c --arg n "$name" 'select(.doc.kind == "ScaledObject"
-        and .doc.spec.scaleTargetRef.name == $n) | .doc' "$k8s")
-    if [ -z "$so" ]; then
-        problem "$where: no KEDA ScaledObject targets Deployment $name"
+    if [ "${fact[so]}" != true ]; then
+        problem "$where: no KEDA ScaledObject targets $name"
         continue
     fi
-    bootstrap_cm=$(jq -r '.c.env[]? | select(.name == "NEWSFLOW_KAFKA_BOOTSTRAP_SERVERS")
-        | .valueFrom.configMapKeyRef // empty | "\(.name)\t\(.key)"' <<<"$w")
-    bootstrap=$(jq -r '.c.env[]? | select(.name == "NEWSFLOW_KAFKA_BOOTSTRAP_SERVERS")
-        | .value // empty' <<<"$w")
-    if [ -n "$bootstrap_cm" ]; then
-        bootstrap=$(jq -r --arg n "${bootstrap_cm%%$'\t'*}" --arg k "${bootstrap_cm#*$'\t'}" '
-            select(.doc.kind == "ConfigMap" and .doc.metadata.name == $n) | .doc.data[$k]' "$k8s")
-    fi
-    [ -n "$bootstrap" ] || problem "$where: NEWSFLOW_KAFKA_BOOTSTRAP_SERVERS unresolved"
-    while IFS=$'\t' read -r field want; do
-        got=$(jq -r --arg f "$field" '[.spec.triggers[] | select(.type == "kafka")][0].metadata[$f]
-            // empty' <<<"$so")
+    [ -n "${fact[bootstrap]}" ] || problem "$where: NEWSFLOW_KAFKA_BOOTSTRAP_SERVERS unresolved"
+    for check in "consumerGroup|${fact[so_group]}|$(effective group.id)" \
+        "topic|${fact[so_topic]}|$(effective input.topic)" \
+        "bootstrapServers|${fact[so_bootstrap]}|${fact[bootstrap]}"; do
+        IFS='|' read -r field got want <<<"$check"
         if [ "$got" != "$want" ]; then
             problem "ScaledObject for $name: kafka trigger $field is \"$got\"," \
                 "the stage's is \"$want\""
         fi
-    done < <(printf '%s\t%s\n' consumerGroup "$(effective group.id)" \
-        topic "$(effective input.topic)" bootstrapServers "$bootstrap")
-    jq -e '(.spec.minReplicaCount // 0) >= 1' <<<"$so" >/dev/null ||
+    done
+    [ "${fact[so_min]}" -ge 1 ] ||
         problem "ScaledObject for $name: minReplicaCount must be >= 1 (KEDA kafka scaler gotcha)"
-    # a PodDisruptionBudget selects the pods
-    labels=$(jq -c --arg n "$name" 'select(.doc.kind == "Deployment" and .doc.metadata.name == $n)
-        | .doc.spec.template.metadata.labels' "$k8s")
-    jq -e -s --argjson l "${labels:-null}" '[.[] | select(.doc.kind == "PodDisruptionBudget")
-        | .doc.spec.selector.matchLabels | select(. != null and (to_entries
-        | all(.value == $l[.key])))] | length > 0' "$k8s" >/dev/null ||
-        problem "$where: no PodDisruptionBudget selects its pods"
 done
 # kustomization.yaml lists every manifest (except *.example.yaml) and nothing missing
 kust=${json_of[deploy/k8s/kustomization.yaml]:-}
