@@ -41,8 +41,12 @@ const struct nf_prop nf_runner_props[] = {
     {"metrics.bind", NF_PROP_STR, "0.0.0.0", 0, 0, NULL, "IPv4 address the metrics port binds"},
     {"metrics.stats_interval_ms", NF_PROP_INT, "5000", 1000, 3600000, NULL,
      "how often librdkafka statistics (consumer lag, broker state) refresh the metrics"},
-    {"processing.guarantee", NF_PROP_ENUM, "at_least_once", 0, 0, "at_least_once",
-     "delivery guarantee (an input's offset is committed only after its output is acknowledged)"},
+    {"processing.guarantee", NF_PROP_ENUM, "at_least_once", 0, 0, "at_least_once|exactly_once",
+     "at_least_once: an input's offset is committed after its output is acknowledged; "
+     "exactly_once: outputs and offsets commit together in Kafka transactions (readers use "
+     "isolation.level=read_committed)"},
+    {"commit.interval.ms", NF_PROP_INT, "100", 1, 600000, NULL,
+     "exactly_once: how often the open transaction (outputs + offsets) is committed"},
     NF_PROP_END,
 };
 

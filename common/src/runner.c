@@ -7,9 +7,8 @@
  * librdkafka's auto-commit commits stored offsets. So an input is committed only after its
  * output (or dead letter) is durable: a crash at any point means reprocessing, never loss.
  *
- * Where the exactly-once mode will slot in: nf_runner_complete() is the single place that turns
- * "output acknowledged" into "input committed"; a transactional mode replaces it (and the
- * revoke/shutdown commit) with send_offsets_to_transaction + commit_transaction.
+ * processing.guarantee = exactly_once swaps the commit path: nf_runner_complete() stores
+ * nothing, and txn.c commits outputs and consumer positions together in Kafka transactions.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,54 +22,7 @@
 #include "newsflow/util.h"
 #include "metrics.h"
 #include "runner_int.h"
-
-/* One slot per consumed, not yet completed input, in consume order. */
-struct nf_slot {
-    int64_t offset;
-    int done;
-};
-
-/* Progress of one assigned input partition: a ring of in-flight offsets [head, tail). */
-struct nf_track {
-    int assigned;
-    uint64_t epoch; /* changes on every assignment: late completions of a previous one are stale */
-    uint64_t head;
-    uint64_t tail;
-    struct nf_slot *slots; /* cap = max.inflight: a partition never has more in flight */
-};
-
-/* The opaque of every produced message: what to complete when the broker acknowledges it. */
-struct nf_pending {
-    rd_kafka_message_t *in; /* the input, kept for dead-lettering its original bytes */
-    int32_t partition;
-    uint64_t epoch;
-    uint64_t seq;
-    int is_dlq;
-    int attempts;
-};
-
-
-struct nf_runner {
-    const struct nf_stage *stage;
-    struct nf_conf *conf;
-    struct nf_processor proc;
-    rd_kafka_t *consumer;
-    rd_kafka_t *producer;
-    const char *in_topic;
-    const char *out_topic;
-    char dlq_topic[512];
-    struct nf_track *tracks;
-    size_t ntracks;
-    size_t max_inflight;
-    size_t inflight;
-    uint64_t epoch;
-    int closing; /* no more dead-lettering from delivery reports */
-    int fatal;
-    volatile sig_atomic_t *stop;
-    int64_t last_broker_warn;
-    struct nf_metrics *metrics; /* counters, lag and health; served when metrics.port is set */
-    uint64_t dead;              /* dead letters sent, for the log summary */
-};
+#include "runner_kafka.h"
 
 static struct nf_track *nf_runner_track(struct nf_runner *r, int32_t partition)
 {
@@ -101,6 +53,9 @@ static void nf_runner_complete(struct nf_runner *r, int32_t partition, uint64_t 
                                uint64_t seq)
 {
     r->inflight--;
+    if (r->eos) {
+        return; /* offsets go with the transaction (txn.c) */
+    }
     if ((size_t)partition >= r->ntracks) {
         return;
     }
@@ -249,6 +204,16 @@ static void nf_runner_dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *o
         nf_pending_free(pd);
         return;
     }
+    if (r->eos && !r->closing && m->err != RD_KAFKA_RESP_ERR__PURGE_QUEUE &&
+        m->err != RD_KAFKA_RESP_ERR__PURGE_INFLIGHT) {
+        /* inside a transaction a failed delivery dooms the batch: abort, consume it again */
+        nf_log_warn("delivery to %s failed in a transaction: %s", rd_kafka_topic_name(m->rkt),
+                    rd_kafka_err2str(m->err));
+        r->txn_abort = 1;
+        r->inflight--;
+        nf_pending_free(pd);
+        return;
+    }
     if (r->closing || m->err == RD_KAFKA_RESP_ERR__PURGE_QUEUE ||
         m->err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT) {
         /* given up at shutdown: not committed, so reprocessed after restart */
@@ -376,7 +341,16 @@ static void nf_runner_rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
             nf_log_warn("assignment lost (session timed out?): in-flight inputs will be "
                         "reprocessed");
         }
-        nf_runner_revoke(r, parts);
+        if (r->eos) {
+            nf_txn_revoke(r, rd_kafka_assignment_lost(rk));
+            for (int i = 0; i < parts->cnt; i++) {
+                if ((size_t)parts->elems[i].partition < r->ntracks) {
+                    r->tracks[parts->elems[i].partition].assigned = 0;
+                }
+            }
+        } else {
+            nf_runner_revoke(r, parts);
+        }
         nf_metrics_add(r->metrics, NF_M_REBALANCES, 1);
         if (coop) {
             e = rd_kafka_incremental_unassign(rk, parts);
@@ -413,7 +387,9 @@ static rd_kafka_t *nf_runner_consumer_new(struct nf_runner *r, char *errstr, siz
         {"group.id", group},
         {"client.id", client_id},
         {"auto.offset.reset", "earliest"},
-        {"enable.auto.commit", "true"},
+        /* exactly_once: offsets are committed by the transactions, never by the consumer */
+        {"enable.auto.commit", r->eos ? "false" : "true"},
+        {"isolation.level", "read_committed"},
         {"enable.auto.offset.store", "false"}, /* we store after delivery */
         {"enable.partition.eof", "false"},
         /* eager range/roundrobin: cooperative-sticky can crash on close in 2.0.2 (#4312) */
@@ -539,6 +515,14 @@ static void nf_runner_handle(struct nf_runner *r, rd_kafka_message_t *m)
     nf_metrics_add(r->metrics, NF_M_BYTES_IN, m->len);
 
     struct nf_source src = {rd_kafka_topic_name(m->rkt), m->partition, m->offset};
+    nf_txn_ensure(r);
+    if (r->fatal) {
+        /* no transaction to put it in: leave it uncommitted */
+        r->inflight--;
+        nf_pending_free(pd);
+        return;
+    }
+    r->txn_inputs++;
     struct nf_processed res;
     nf_process(&r->proc, m->payload ? m->payload : "", m->len, &src, &res);
     nf_metrics_observe(r->metrics, res.ms / 1000.0);
@@ -624,8 +608,28 @@ int nf_runner_run_kafka(const struct nf_stage *stage, struct nf_conf *conf, void
                     nf_conf_get_str(conf, "metrics.bind"), mport);
     }
 
+    r.eos = strcmp(nf_conf_get_str(conf, "processing.guarantee"), "exactly_once") == 0;
+    r.txn_interval_ms = nf_conf_get_int(conf, "commit.interval.ms");
+    if (r.eos) {
+        /* one transactional.id per process (KIP-447 fences zombies by group generation); a
+         * stable kafka.transactional.id, e.g. a StatefulSet pod name, lets a restarted copy
+         * abort its predecessor's open transaction at once instead of after its timeout */
+        char tid[300];
+        char host[128] = "localhost";
+        gethostname(host, sizeof(host) - 1);
+        snprintf(tid, sizeof(tid), "newsflow-%s-%s-%d", stage->name, host, (int)getpid());
+        if (nf_conf_kafka_default(conf, "transactional.id", tid) ||
+            nf_conf_kafka_default(conf, "transaction.timeout.ms", "10000")) {
+            nf_log_error("out of memory");
+            goto done;
+        }
+    }
     r.producer = nf_kafka_producer_new(conf, nf_runner_dr_cb, &r, errstr, sizeof(errstr));
     if (!r.producer) {
+        nf_log_error("%s", errstr);
+        goto done;
+    }
+    if (nf_txn_init(&r, errstr, sizeof(errstr)) != 0) {
         nf_log_error("%s", errstr);
         goto done;
     }
@@ -645,15 +649,18 @@ int nf_runner_run_kafka(const struct nf_stage *stage, struct nf_conf *conf, void
         nf_log_error("subscribe to %s failed: %s", r.in_topic, rd_kafka_err2str(serr));
         goto done;
     }
-    nf_log_info("%s %s running: %s -> %s (dead letters: %s), group %s", stage->name,
+    nf_log_info("%s %s running: %s -> %s (dead letters: %s), group %s, %s", stage->name,
                 stage->version, r.in_topic, r.out_topic, r.dlq_topic,
-                nf_conf_get_str(conf, "group.id"));
+                nf_conf_get_str(conf, "group.id"), r.eos ? "exactly once" : "at least once");
 
     int64_t last_report = nf_mono_ms();
     while (!*stop && !r.fatal) {
         nf_metrics_heartbeat(r.metrics, r.inflight);
         /* back-pressure: too much unacknowledged output, serve delivery reports only */
         if (r.inflight >= r.max_inflight) {
+            if (r.eos) {
+                nf_txn_tick(&r, 1); /* committing flushes the outputs */
+            }
             rd_kafka_poll(r.producer, 100);
             continue;
         }
@@ -669,6 +676,7 @@ int nf_runner_run_kafka(const struct nf_stage *stage, struct nf_conf *conf, void
                 nf_runner_handle(&r, m);
             }
         }
+        nf_txn_tick(&r, 0);
         if (nf_mono_ms() - last_report >= 60000) {
             last_report = nf_mono_ms();
             nf_runner_log_counters(&r, "progress");
@@ -678,15 +686,18 @@ int nf_runner_run_kafka(const struct nf_stage *stage, struct nf_conf *conf, void
     /* shutdown: finish in-flight outputs, commit, leave the group */
     nf_log_info("stopping: flushing %zu in-flight record(s)", r.inflight);
     rc = r.fatal ? 1 : 0;
+    nf_txn_tick(&r, 1);
     rd_kafka_resp_err_t ferr =
         rd_kafka_flush(r.producer, (int)nf_conf_get_int(conf, "shutdown.timeout.ms"));
     if (ferr) {
         nf_log_warn("shutdown: %d output(s) not acknowledged in time; their inputs stay "
                     "uncommitted and will be reprocessed", rd_kafka_outq_len(r.producer));
     }
-    rd_kafka_resp_err_t cerr = rd_kafka_commit(r.consumer, NULL, 0);
-    if (cerr && cerr != RD_KAFKA_RESP_ERR__NO_OFFSET) {
-        nf_log_warn("final commit failed: %s", rd_kafka_err2str(cerr));
+    if (!r.eos) {
+        rd_kafka_resp_err_t cerr = rd_kafka_commit(r.consumer, NULL, 0);
+        if (cerr && cerr != RD_KAFKA_RESP_ERR__NO_OFFSET) {
+            nf_log_warn("final commit failed: %s", rd_kafka_err2str(cerr));
+        }
     }
 done:
     r.closing = 1;
