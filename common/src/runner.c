@@ -21,6 +21,7 @@
 #include "newsflow/kafka.h"
 #include "newsflow/log.h"
 #include "newsflow/util.h"
+#include "metrics.h"
 #include "runner_int.h"
 
 /* One slot per consumed, not yet completed input, in consume order. */
@@ -48,10 +49,6 @@ struct nf_pending {
     int attempts;
 };
 
-struct nf_counters {
-    uint64_t consumed, produced, dead, skipped, abandoned, bytes_in, bytes_out;
-    double proc_ms;
-};
 
 struct nf_runner {
     const struct nf_stage *stage;
@@ -71,7 +68,8 @@ struct nf_runner {
     int fatal;
     volatile sig_atomic_t *stop;
     int64_t last_broker_warn;
-    struct nf_counters c;
+    struct nf_metrics *metrics; /* counters, lag and health; served when metrics.port is set */
+    uint64_t dead;              /* dead letters sent, for the log summary */
 };
 
 static struct nf_track *nf_runner_track(struct nf_runner *r, int32_t partition)
@@ -210,7 +208,9 @@ static void nf_runner_dead_letter(struct nf_runner *r, struct nf_pending *pd, co
         nf_pending_free(pd);
         return;
     }
-    r->c.dead++;
+    r->dead++;
+    nf_metrics_dead(r->metrics, cls);
+    nf_metrics_error(r->metrics);
 }
 
 /* Errors after which sending the same message again can succeed. */
@@ -242,8 +242,8 @@ static void nf_runner_dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *o
     }
     if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
         if (!pd->is_dlq) {
-            r->c.produced++;
-            r->c.bytes_out += m->len;
+            nf_metrics_add(r->metrics, NF_M_PRODUCED, 1);
+            nf_metrics_add(r->metrics, NF_M_BYTES_OUT, m->len);
         }
         nf_runner_complete(r, pd->partition, pd->epoch, pd->seq);
         nf_pending_free(pd);
@@ -253,7 +253,7 @@ static void nf_runner_dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *o
         m->err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT) {
         /* given up at shutdown: not committed, so reprocessed after restart */
         r->inflight--;
-        r->c.abandoned++;
+        nf_metrics_add(r->metrics, NF_M_ABANDONED, 1);
         nf_pending_free(pd);
         return;
     }
@@ -300,8 +300,10 @@ static void nf_runner_error_cb(rd_kafka_t *rk, int err, const char *reason, void
         rd_kafka_resp_err_t orig = rd_kafka_fatal_error(rk, buf, sizeof(buf));
         nf_log_error("fatal Kafka error: %s: %s", rd_kafka_err2name(orig), buf);
         r->fatal = 1;
+        nf_metrics_set_fatal(r->metrics);
         return;
     }
+    nf_metrics_error(r->metrics);
     /* transient: librdkafka reconnects with back-off by itself; say so, at most every 10 s */
     int64_t now = nf_mono_ms();
     if (now - r->last_broker_warn >= 10000) {
@@ -309,6 +311,14 @@ static void nf_runner_error_cb(rd_kafka_t *rk, int err, const char *reason, void
         nf_log_warn("%s: %s (%s); retrying with back-off, nothing is committed meanwhile",
                     rd_kafka_name(rk), rd_kafka_err2name((rd_kafka_resp_err_t)err), reason);
     }
+}
+
+static int nf_runner_stats_cb(rd_kafka_t *rk, char *json, size_t len, void *opaque)
+{
+    (void)rk;
+    struct nf_runner *r = opaque;
+    nf_metrics_stats(r->metrics, json, len);
+    return 0; /* librdkafka frees json */
 }
 
 /* Drain outputs of the partitions being taken away, then commit what they completed. */
@@ -355,6 +365,7 @@ static void nf_runner_rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
             t->head = t->tail = 0;
         }
         nf_log_info("assigned %d partition(s) of %s", parts->cnt, r->in_topic);
+        nf_metrics_add(r->metrics, NF_M_REBALANCES, 1);
         if (coop) {
             e = rd_kafka_incremental_assign(rk, parts);
         } else {
@@ -366,6 +377,7 @@ static void nf_runner_rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
                         "reprocessed");
         }
         nf_runner_revoke(r, parts);
+        nf_metrics_add(r->metrics, NF_M_REBALANCES, 1);
         if (coop) {
             e = rd_kafka_incremental_unassign(rk, parts);
         } else {
@@ -374,6 +386,11 @@ static void nf_runner_rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
     } else {
         nf_log_error("rebalance error: %s", rd_kafka_err2str(err));
         aerr = rd_kafka_assign(rk, NULL);
+    }
+    rd_kafka_topic_partition_list_t *now = NULL;
+    if (rd_kafka_assignment(rk, &now) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        nf_metrics_set_assigned(r->metrics, now->cnt);
+        rd_kafka_topic_partition_list_destroy(now);
     }
     if (e) {
         nf_log_error("incremental (un)assign failed: %s", rd_kafka_error_string(e));
@@ -433,6 +450,14 @@ static rd_kafka_t *nf_runner_consumer_new(struct nf_runner *r, char *errstr, siz
     rd_kafka_conf_set_rebalance_cb(kc, nf_runner_rebalance_cb);
     rd_kafka_conf_set_error_cb(kc, nf_runner_error_cb);
     rd_kafka_conf_set_log_cb(kc, nf_kafka_log_cb);
+    if (nf_conf_get_int(r->conf, "metrics.port") > 0) {
+        /* consumer lag and broker state for /metrics and /readyz */
+        char iv[32];
+        snprintf(iv, sizeof(iv), "%lld",
+                 (long long)nf_conf_get_int(r->conf, "metrics.stats_interval_ms"));
+        rd_kafka_conf_set(kc, "statistics.interval.ms", iv, NULL, 0);
+        rd_kafka_conf_set_stats_cb(kc, nf_runner_stats_cb);
+    }
     rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, kc, rderr, sizeof(rderr));
     if (!rk) {
         nf_seterr(errstr, errstr_size, NF_ERR_KAFKA, "cannot create consumer: %s", rderr);
@@ -510,13 +535,16 @@ static void nf_runner_handle(struct nf_runner *r, rd_kafka_message_t *m)
     pd->seq = t->tail++;
     t->slots[pd->seq % r->max_inflight] = (struct nf_slot){m->offset, 0};
     r->inflight++;
-    r->c.consumed++;
-    r->c.bytes_in += m->len;
+    nf_metrics_add(r->metrics, NF_M_CONSUMED, 1);
+    nf_metrics_add(r->metrics, NF_M_BYTES_IN, m->len);
 
     struct nf_source src = {rd_kafka_topic_name(m->rkt), m->partition, m->offset};
     struct nf_processed res;
     nf_process(&r->proc, m->payload ? m->payload : "", m->len, &src, &res);
-    r->c.proc_ms += res.ms;
+    nf_metrics_observe(r->metrics, res.ms / 1000.0);
+    if (res.retries) {
+        nf_metrics_add(r->metrics, NF_M_RETRIES, (uint64_t)res.retries);
+    }
     switch (res.outcome) {
     case NF_OUT_PUBLISH: {
         rd_kafka_resp_err_t err = nf_runner_produce(r, r->out_topic, res.id, strlen(res.id),
@@ -530,7 +558,7 @@ static void nf_runner_handle(struct nf_runner *r, rd_kafka_message_t *m)
         break;
     }
     case NF_OUT_SKIP:
-        r->c.skipped++;
+        nf_metrics_add(r->metrics, NF_M_SKIPPED, 1);
         nf_runner_complete(r, pd->partition, pd->epoch, pd->seq);
         nf_pending_free(pd);
         break;
@@ -545,7 +573,7 @@ static void nf_runner_handle(struct nf_runner *r, rd_kafka_message_t *m)
     case NF_OUT_ABANDON:
         /* stopping mid-retry: leave it uncommitted (the partition's mark stops before it) */
         r->inflight--;
-        r->c.abandoned++;
+        nf_metrics_add(r->metrics, NF_M_ABANDONED, 1);
         nf_pending_free(pd);
         break;
     }
@@ -555,11 +583,12 @@ static void nf_runner_handle(struct nf_runner *r, rd_kafka_message_t *m)
 static void nf_runner_log_counters(struct nf_runner *r, const char *what)
 {
     nf_log_info("%s: consumed=%llu produced=%llu dead_lettered=%llu skipped=%llu "
-                "abandoned=%llu in_flight=%zu avg_processing_ms=%.3f",
-                what, (unsigned long long)r->c.consumed, (unsigned long long)r->c.produced,
-                (unsigned long long)r->c.dead, (unsigned long long)r->c.skipped,
-                (unsigned long long)r->c.abandoned, r->inflight,
-                r->c.consumed ? r->c.proc_ms / (double)r->c.consumed : 0.0);
+                "abandoned=%llu in_flight=%zu",
+                what, (unsigned long long)nf_metrics_get(r->metrics, NF_M_CONSUMED),
+                (unsigned long long)nf_metrics_get(r->metrics, NF_M_PRODUCED),
+                (unsigned long long)r->dead,
+                (unsigned long long)nf_metrics_get(r->metrics, NF_M_SKIPPED),
+                (unsigned long long)nf_metrics_get(r->metrics, NF_M_ABANDONED), r->inflight);
 }
 
 int nf_runner_run_kafka(const struct nf_stage *stage, struct nf_conf *conf, void *state,
@@ -577,6 +606,23 @@ int nf_runner_run_kafka(const struct nf_stage *stage, struct nf_conf *conf, void
     snprintf(r.dlq_topic, sizeof(r.dlq_topic), "%s", nf_conf_get_str(conf, "dlq.topic"));
     r.max_inflight = (size_t)nf_conf_get_int(conf, "max.inflight");
     nf_processor_init(&r.proc, stage, conf, state, stop);
+    struct nf_httpd *httpd = NULL;
+    r.metrics = nf_metrics_new(stage->name, stage->version, r.in_topic, r.out_topic);
+    if (!r.metrics) {
+        nf_log_error("out of memory");
+        goto done;
+    }
+    int mport = (int)nf_conf_get_int(conf, "metrics.port");
+    if (mport > 0) {
+        httpd = nf_httpd_start(r.metrics, nf_conf_get_str(conf, "metrics.bind"), mport, errstr,
+                               sizeof(errstr));
+        if (!httpd) {
+            nf_log_error("%s", errstr);
+            goto done;
+        }
+        nf_log_info("metrics on http://%s:%d/metrics (/healthz, /readyz)",
+                    nf_conf_get_str(conf, "metrics.bind"), mport);
+    }
 
     r.producer = nf_kafka_producer_new(conf, nf_runner_dr_cb, &r, errstr, sizeof(errstr));
     if (!r.producer) {
@@ -605,6 +651,7 @@ int nf_runner_run_kafka(const struct nf_stage *stage, struct nf_conf *conf, void
 
     int64_t last_report = nf_mono_ms();
     while (!*stop && !r.fatal) {
+        nf_metrics_heartbeat(r.metrics, r.inflight);
         /* back-pressure: too much unacknowledged output, serve delivery reports only */
         if (r.inflight >= r.max_inflight) {
             rd_kafka_poll(r.producer, 100);
@@ -652,7 +699,11 @@ done:
         rd_kafka_flush(r.producer, 1000); /* serve the purged delivery reports: frees opaques */
         rd_kafka_destroy(r.producer);
     }
-    nf_runner_log_counters(&r, "stopped");
+    if (r.metrics) {
+        nf_runner_log_counters(&r, "stopped");
+    }
+    nf_httpd_stop(httpd);
+    nf_metrics_destroy(r.metrics);
     for (size_t i = 0; i < r.ntracks; i++) {
         free(r.tracks[i].slots);
     }

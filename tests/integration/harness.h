@@ -25,6 +25,9 @@ void h_topics_create(struct h_topics *t, const char *test, int partitions);
 /* Start a binary from build/bin with arguments (NULL-terminated); its stdout and stderr go to
  * log_path. Returns the pid. */
 pid_t h_spawn(const char *bin, const char *log_path, const char *const *args);
+/* cmocka teardown: SIGKILL every child a failed test left running. Use
+ * cmocka_unit_test_teardown(test, h_teardown). */
+int h_teardown(void **state);
 /* Send sig and wait up to timeout_ms; returns the exit status (0..255), 128+signal if killed
  * by a signal, or -1 on timeout (the child is then killed). */
 int h_stop(pid_t pid, int sig, int timeout_ms);
@@ -62,6 +65,10 @@ pid_t h_start_stage(const char *stage, const char *in, const char *out, const ch
 
 /* Run a binary to completion with arguments; returns its exit status (-1 on timeout). */
 int h_run(const char *bin, const char *log_path, const char *const *args, int timeout_ms);
+
+/* HTTP GET http://127.0.0.1:port/path; returns the status code (-1 if unreachable) and the body
+ * (malloc'ed, NUL-terminated) in *body. */
+int h_http_get(int port, const char *path, char **body);
 
 /* Path of a binary in build/bin. */
 const char *h_bin(const char *name, char *buf, size_t n);
