@@ -48,8 +48,8 @@ struct ingest {
     rd_kafka_t *rk; /* NULL with --print */
     const char *topic;
     size_t max_bytes;
-    unsigned long sent;   /* acknowledged by the broker (or printed) */
-    unsigned long failed; /* unreadable, invalid, or not acknowledged */
+    unsigned long sent;    /* acknowledged by the broker (or printed) */
+    unsigned long failed;  /* unreadable, invalid, or not acknowledged */
     unsigned long skipped; /* WARC records that are not HTML pages */
     unsigned long queued;
     volatile sig_atomic_t *stop; /* SIGINT/SIGTERM: stop reading more input */
@@ -496,8 +496,8 @@ int main(int argc, char **argv)
     } else {
         fflush(stdout);
     }
-    fprintf(stderr, "newsflow-ingest: sent %lu, failed %lu, skipped %lu%s\n", in.sent,
-            in.failed, in.skipped, *in.stop ? " (interrupted)" : "");
+    fprintf(stderr, "newsflow-ingest: sent %lu, failed %lu, skipped %lu%s\n", in.sent, in.failed,
+            in.skipped, *in.stop ? " (interrupted)" : "");
     rc = in.failed || *in.stop ? 1 : 0;
 done:
     if (in.rk) {

@@ -33,8 +33,8 @@ struct nf_warc {
     z_stream zs;
     unsigned char in[WARC_CHUNK];
     unsigned char out[WARC_CHUNK];
-    size_t opos, olen;       /* unread bytes: out[opos..olen) */
-    unsigned long long pos;  /* uncompressed bytes consumed */
+    size_t opos, olen;      /* unread bytes: out[opos..olen) */
+    unsigned long long pos; /* uncompressed bytes consumed */
     unsigned long long rec_start;
     size_t max_bytes;
     unsigned long skipped;
@@ -142,8 +142,7 @@ static int warc_fill(struct nf_warc *w, char *errstr, size_t errstr_size)
                     return nf_seterr(errstr, errstr_size, NF_ERR_IO, "read error");
                 }
                 if (w->in_member) {
-                    return nf_seterr(errstr, errstr_size, NF_ERR_INVALID,
-                                     "truncated gzip member");
+                    return nf_seterr(errstr, errstr_size, NF_ERR_INVALID, "truncated gzip member");
                 }
                 w->eof = 1;
                 return 0;
@@ -194,8 +193,8 @@ static int warc_line(struct nf_warc *w, size_t *len, char *errstr, size_t errstr
         const unsigned char *nl = memchr(p, '\n', avail);
         size_t take = nl ? (size_t)(nl - p) : avail;
         if (n + take > NF_WARC_MAX_LINE) {
-            return nf_seterr(errstr, errstr_size, NF_ERR_LIMIT,
-                             "header line longer than %d bytes", NF_WARC_MAX_LINE);
+            return nf_seterr(errstr, errstr_size, NF_ERR_LIMIT, "header line longer than %d bytes",
+                             NF_WARC_MAX_LINE);
         }
         memcpy(w->line + n, p, take);
         n += take;
@@ -214,8 +213,8 @@ static int warc_line(struct nf_warc *w, size_t *len, char *errstr, size_t errstr
 }
 
 /* Read len bytes of block into dst (NULL: read past them). */
-static int warc_block(struct nf_warc *w, struct nf_buf *dst, unsigned long long len,
-                      char *errstr, size_t errstr_size)
+static int warc_block(struct nf_warc *w, struct nf_buf *dst, unsigned long long len, char *errstr,
+                      size_t errstr_size)
 {
     while (len > 0) { /* bounded by len */
         int r = warc_fill(w, errstr, errstr_size);
@@ -445,8 +444,7 @@ static int warc_http(struct nf_warc *w, struct nf_warc_record *rec, char *errstr
     if (cenc && *cenc && strcasecmp(cenc, "identity") != 0) {
         if (strcasecmp(cenc, "gzip") != 0 && strcasecmp(cenc, "x-gzip") != 0 &&
             strcasecmp(cenc, "deflate") != 0) {
-            nf_seterr(errstr, errstr_size, NF_ERR_INVALID, "unsupported Content-Encoding %s",
-                      cenc);
+            nf_seterr(errstr, errstr_size, NF_ERR_INVALID, "unsupported Content-Encoding %s", cenc);
             return NF_WARC_FAILED;
         }
         if (warc_decode_body(w, rec->body, rec->body_len, errstr, errstr_size) != 0) {
@@ -458,8 +456,7 @@ static int warc_http(struct nf_warc *w, struct nf_warc_record *rec, char *errstr
     return NF_WARC_PAGE;
 }
 
-int nf_warc_next(struct nf_warc *w, struct nf_warc_record *rec, char *errstr,
-                 size_t errstr_size)
+int nf_warc_next(struct nf_warc *w, struct nf_warc_record *rec, char *errstr, size_t errstr_size)
 {
     memset(rec, 0, sizeof(*rec));
     for (;;) { /* one pass per record; bounded by the file */
@@ -482,8 +479,7 @@ int nf_warc_next(struct nf_warc *w, struct nf_warc_record *rec, char *errstr,
         }
         if (strncmp(w->line, "WARC/", 5) != 0) {
             return nf_seterr(errstr, errstr_size, NF_ERR_INVALID,
-                             "offset %llu: not a WARC record (\"%.40s\")", w->rec_start,
-                             w->line);
+                             "offset %llu: not a WARC record (\"%.40s\")", w->rec_start, w->line);
         }
         unsigned long long clen = 0;
         int have_len = 0;
@@ -529,8 +525,7 @@ int nf_warc_next(struct nf_warc *w, struct nf_warc_record *rec, char *errstr,
                 clen = strtoull(value, &end, 10);
                 if (errno || end == value || *end || value[0] == '-') {
                     return nf_seterr(errstr, errstr_size, NF_ERR_INVALID,
-                                     "offset %llu: bad Content-Length \"%s\"", w->rec_start,
-                                     value);
+                                     "offset %llu: bad Content-Length \"%s\"", w->rec_start, value);
                 }
                 have_len = 1;
             }
@@ -551,8 +546,8 @@ int nf_warc_next(struct nf_warc *w, struct nf_warc_record *rec, char *errstr,
                 return r;
             }
             nf_seterr(errstr, errstr_size, NF_ERR_LIMIT,
-                      "%s: record of %llu bytes, larger than ingest.max_bytes (%zu)", w->uri,
-                      clen, w->max_bytes);
+                      "%s: record of %llu bytes, larger than ingest.max_bytes (%zu)", w->uri, clen,
+                      w->max_bytes);
             return NF_WARC_FAILED;
         }
         nf_buf_reset(&w->block);

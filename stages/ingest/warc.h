@@ -13,8 +13,8 @@
 
 #include <stddef.h>
 
-#define NF_WARC_MAX_LINE 16384   /* longest WARC or HTTP header line */
-#define NF_WARC_MAX_HEADERS 256  /* headers kept per HTTP response */
+#define NF_WARC_MAX_LINE 16384  /* longest WARC or HTTP header line */
+#define NF_WARC_MAX_HEADERS 256 /* headers kept per HTTP response */
 
 struct nf_warc;
 
@@ -49,8 +49,7 @@ int nf_warc_open(const char *path, size_t max_bytes, struct nf_warc **out, char 
 
 /* The next HTML page: NF_WARC_PAGE, NF_WARC_FAILED, NF_WARC_END, or a negative nf_err (corrupt
  * or truncated input, I/O error) after which only nf_warc_close is allowed. */
-int nf_warc_next(struct nf_warc *w, struct nf_warc_record *rec, char *errstr,
-                 size_t errstr_size);
+int nf_warc_next(struct nf_warc *w, struct nf_warc_record *rec, char *errstr, size_t errstr_size);
 
 /* Records passed over so far (other types, non-HTML or non-2xx responses). */
 unsigned long nf_warc_skipped(const struct nf_warc *w);

@@ -47,8 +47,7 @@ static rd_kafka_event_t *rg_wait(rd_kafka_queue_t *q, int type, int timeout_ms, 
     }
     if (rd_kafka_event_type(ev) != type || rd_kafka_event_error(ev)) {
         nf_seterr(errstr, errstr_size, NF_ERR_KAFKA, "%s: %s", what,
-                  rd_kafka_event_error(ev) ? rd_kafka_event_error_string(ev)
-                                           : "unexpected event");
+                  rd_kafka_event_error(ev) ? rd_kafka_event_error_string(ev) : "unexpected event");
         rd_kafka_event_destroy(ev);
         return NULL;
     }
@@ -79,9 +78,8 @@ int rg_describe(rd_kafka_t *rk, const char *group, int timeout_ms, struct rg_gro
         goto done;
     }
     size_t n = 0;
-    const rd_kafka_ConsumerGroupDescription_t **d =
-        rd_kafka_DescribeConsumerGroups_result_groups(
-            rd_kafka_event_DescribeConsumerGroups_result(ev), &n);
+    const rd_kafka_ConsumerGroupDescription_t **d = rd_kafka_DescribeConsumerGroups_result_groups(
+        rd_kafka_event_DescribeConsumerGroups_result(ev), &n);
     if (n != 1) {
         rc = nf_seterr(errstr, errstr_size, NF_ERR_KAFKA, "%s: %zu results", what, n);
         goto done;
@@ -151,8 +149,8 @@ int rg_committed(rd_kafka_t *rk, const char *group, rd_kafka_topic_partition_lis
     rd_kafka_event_t *ev = NULL;
     rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
     rd_kafka_ListConsumerGroupOffsets_t *req = NULL;
-    rd_kafka_AdminOptions_t *o = rg_options(rk, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS,
-                                            timeout_ms, errstr, errstr_size);
+    rd_kafka_AdminOptions_t *o =
+        rg_options(rk, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, timeout_ms, errstr, errstr_size);
     if (!o) {
         rc = NF_ERR_INVALID;
         goto done;
@@ -170,8 +168,7 @@ int rg_committed(rd_kafka_t *rk, const char *group, rd_kafka_topic_partition_lis
     size_t n = 0;
     const rd_kafka_group_result_t **gr = rd_kafka_ListConsumerGroupOffsets_result_groups(
         rd_kafka_event_ListConsumerGroupOffsets_result(ev), &n);
-    const rd_kafka_topic_partition_list_t *got =
-        rg_group_parts(gr, n, what, errstr, errstr_size);
+    const rd_kafka_topic_partition_list_t *got = rg_group_parts(gr, n, what, errstr, errstr_size);
     if (!got) {
         rc = NF_ERR_KAFKA;
         goto done;
@@ -230,8 +227,7 @@ int rg_alter(rd_kafka_t *rk, const char *group, const rd_kafka_topic_partition_l
     size_t n = 0;
     const rd_kafka_group_result_t **gr = rd_kafka_AlterConsumerGroupOffsets_result_groups(
         rd_kafka_event_AlterConsumerGroupOffsets_result(ev), &n);
-    const rd_kafka_topic_partition_list_t *got =
-        rg_group_parts(gr, n, what, errstr, errstr_size);
+    const rd_kafka_topic_partition_list_t *got = rg_group_parts(gr, n, what, errstr, errstr_size);
     if (!got) {
         rc = NF_ERR_KAFKA;
         goto done;

@@ -325,9 +325,9 @@ static int replay_partitions(rd_kafka_t *rk, const char *topic, const int32_t *w
     rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 0, rkt, &md, timeout_ms);
     if (err || md->topic_cnt != 1 || md->topics[0].err) {
         rc = nf_seterr(errstr, errstr_size, NF_ERR_KAFKA, "topic %s: %s", topic,
-                       rd_kafka_err2str(err                ? err
-                                        : md->topic_cnt    ? md->topics[0].err
-                                                           : RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC));
+                       rd_kafka_err2str(err             ? err
+                                        : md->topic_cnt ? md->topics[0].err
+                                                        : RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC));
         goto done;
     }
     int pc = md->topics[0].partition_cnt;
@@ -352,8 +352,8 @@ static int replay_partitions(rd_kafka_t *rk, const char *topic, const int32_t *w
     for (int k = 0; k < nwant; k++) {
         if (want[k] >= pc) {
             rc = nf_seterr(errstr, errstr_size, NF_ERR_CONFIG,
-                           "topic %s has no partition %d (partitions 0..%d)", topic,
-                           (int)want[k], pc - 1);
+                           "topic %s has no partition %d (partitions 0..%d)", topic, (int)want[k],
+                           pc - 1);
             goto done;
         }
     }
@@ -370,10 +370,10 @@ done:
     return rc;
 }
 
-/* A partition list of topic with the rows' partitions (offsets from `which`: 0 none, 1 target). */
-static rd_kafka_topic_partition_list_t *replay_list(const char *topic,
-                                                    const struct replay_row *rows, int nrows,
-                                                    int targets_only)
+/* A partition list of topic with the rows' partitions: all of them without offsets, or (targets_only)
+ * those with a new offset, set to it. */
+static rd_kafka_topic_partition_list_t *
+replay_list(const char *topic, const struct replay_row *rows, int nrows, int targets_only)
 {
     rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(nrows);
     for (int i = 0; i < nrows; i++) {
@@ -388,8 +388,8 @@ static rd_kafka_topic_partition_list_t *replay_list(const char *topic,
 
 /* Committed offsets of group into rows[].current (or .base when into_base). */
 static int replay_read_committed(rd_kafka_t *rk, const char *group, const char *topic,
-                                 struct replay_row *rows, int nrows, int into_base,
-                                 int timeout_ms, char *errstr, size_t errstr_size)
+                                 struct replay_row *rows, int nrows, int into_base, int timeout_ms,
+                                 char *errstr, size_t errstr_size)
 {
     rd_kafka_topic_partition_list_t *l = replay_list(topic, rows, nrows, 0);
     int rc = rg_committed(rk, group, l, timeout_ms, errstr, errstr_size);
@@ -498,8 +498,8 @@ static void replay_print(const char *topic, const struct replay_row *rows, int n
         replay_fmt_off(r->target, nw, sizeof(nw));
         replay_fmt_off(r->current >= 0 ? r->hi - r->current : -1, lb, sizeof(lb));
         replay_fmt_off(r->target >= 0 ? r->hi - r->target : -1, la, sizeof(la));
-        printf("%-*s  %9d  %12s  %12s  %10s  %10s  %s\n", tw, topic, (int)r->partition, cur, nw,
-               lb, la, r->note ? r->note : "");
+        printf("%-*s  %9d  %12s  %12s  %10s  %10s  %s\n", tw, topic, (int)r->partition, cur, nw, lb,
+               la, r->note ? r->note : "");
     }
 }
 
@@ -546,8 +546,7 @@ int main(int argc, char **argv)
     }
     rc = 2; /* usage errors until the plan is ready */
     if (argi < nargc) {
-        fprintf(stderr, "newsflow-replay: unexpected argument \"%s\" (see --help)\n",
-                nargv[argi]);
+        fprintf(stderr, "newsflow-replay: unexpected argument \"%s\" (see --help)\n", nargv[argi]);
         goto done;
     }
     const char *stage = nf_conf_get_str(conf, "replay.stage");
@@ -579,8 +578,9 @@ int main(int argc, char **argv)
         goto done;
     }
     if (into && strcmp(into, group) == 0) {
-        fprintf(stderr, "newsflow-replay: --into-group names the source group itself; leave it "
-                        "out to reset %s\n",
+        fprintf(stderr,
+                "newsflow-replay: --into-group names the source group itself; leave it "
+                "out to reset %s\n",
                 group);
         goto done;
     }
@@ -698,8 +698,7 @@ int main(int argc, char **argv)
         nf_log_error("%s", errstr);
         goto done;
     }
-    if (replay_compute(rk, topic, rows, nrows, spec, value, timeout_ms, errstr,
-                       sizeof(errstr))) {
+    if (replay_compute(rk, topic, rows, nrows, spec, value, timeout_ms, errstr, sizeof(errstr))) {
         nf_log_error("%s", errstr);
         goto done;
     }
@@ -719,8 +718,8 @@ int main(int argc, char **argv)
         fprintf(stderr,
                 "newsflow-replay: %s: group %s is %s with %zu active member%s (%s); stop %s "
                 "first%s\n",
-                what, dest, replay_state_name(&dst_g), dst_g.members,
-                dst_g.members == 1 ? "" : "s", dst_g.who, dst_g.members == 1 ? "it" : "them",
+                what, dest, replay_state_name(&dst_g), dst_g.members, dst_g.members == 1 ? "" : "s",
+                dst_g.who, dst_g.members == 1 ? "it" : "them",
                 into ? "" : ", or use --into-group G to reprocess in a new group");
         if (execute) {
             rc = REPLAY_EXIT_REFUSED;

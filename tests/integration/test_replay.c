@@ -187,8 +187,8 @@ static void test_replay_reprocesses_everything_with_a_new_summarize(void **st)
         }
     }
     assert_int_equal(live, N);
-    const char *exec_live[] = {"--group", group, "--topic", scope, "--to-earliest", "--execute",
-                               NULL};
+    const char *exec_live[] = {"--group",       group,       "--topic", scope,
+                               "--to-earliest", "--execute", NULL};
     assert_int_equal(replay(&out, exec_live), 3);
     assert_non_null(strstr(out, "refused"));
     assert_non_null(strstr(out, "newsflow-summarize-"));
@@ -229,8 +229,7 @@ static void test_replay_reprocesses_everything_with_a_new_summarize(void **st)
     int labelled = have_trace_label();
     int64_t restart_ms = nf_now_ms();
     const char *v2[] = {"trace.label=v2", NULL};
-    pid = h_start_stage("summarize", t.entities, t.summaries, group, logp,
-                        labelled ? v2 : NULL);
+    pid = h_start_stage("summarize", t.entities, t.summaries, group, logp, labelled ? v2 : NULL);
     struct h_msgs all;
     h_read(t.summaries, 2 * N, 90000, &all);
     struct h_msgs more;
@@ -302,8 +301,8 @@ static void test_replay_into_new_group_from_datetime_while_live_group_runs(void 
     h_msgs_free(&m);
 
     char *out = NULL;
-    const char *into[] = {"--group",       live,    "--topic",   t.entities, "--to-datetime",
-                          when,            "--into-group", fresh, "--execute", NULL};
+    const char *into[] = {"--group", live,           "--topic", t.entities,  "--to-datetime",
+                          when,      "--into-group", fresh,     "--execute", NULL};
     assert_int_equal(replay(&out, into), 0);
     assert_non_null(strstr(out, "applied"));
     free(out);
@@ -313,7 +312,7 @@ static void test_replay_into_new_group_from_datetime_while_live_group_runs(void 
         assert_int_equal(got[p], hi1[p]); /* the first record of the second batch */
     }
     /* the target of --into-group must be inactive too */
-    const char *bad[] = {"--group",    fresh, "--topic",   t.entities, "--to-earliest",
+    const char *bad[] = {"--group",      fresh, "--topic",   t.entities, "--to-earliest",
                          "--into-group", live,  "--execute", NULL};
     assert_int_equal(replay(&out, bad), 3);
     assert_non_null(strstr(out, "newsflow-summarize-"));
@@ -355,15 +354,15 @@ static void test_replay_shift_by_and_to_offset_on_one_partition(void **st)
     char *out = NULL;
 
     /* a group that never ran: --to-latest gives it offsets */
-    const char *latest[] = {"--group", group, "--topic", t.entities, "--to-latest", "--execute",
-                            NULL};
+    const char *latest[] = {"--group",     group,       "--topic", t.entities,
+                            "--to-latest", "--execute", NULL};
     assert_int_equal(replay(&out, latest), 0);
     free(out);
     committed(group, t.entities, c);
     assert_memory_equal(c, hi, sizeof(c));
 
-    const char *shift[] = {"--group", group, "--topic", t.entities, "--shift-by", "-10",
-                           "--execute", NULL};
+    const char *shift[] = {"--group",    group, "--topic",   t.entities,
+                           "--shift-by", "-10", "--execute", NULL};
     assert_int_equal(replay(&out, shift), 0);
     free(out);
     committed(group, t.entities, c);
@@ -376,8 +375,7 @@ static void test_replay_shift_by_and_to_offset_on_one_partition(void **st)
     /* one partition only, explicit offset */
     char scope[300];
     snprintf(scope, sizeof(scope), "%s:1", t.entities);
-    const char *to3[] = {"--group", group, "--topic", scope, "--to-offset", "3", "--execute",
-                         NULL};
+    const char *to3[] = {"--group", group, "--topic", scope, "--to-offset", "3", "--execute", NULL};
     assert_int_equal(replay(&out, to3), 0);
     free(out);
     committed(group, t.entities, c);
@@ -390,8 +388,8 @@ static void test_replay_shift_by_and_to_offset_on_one_partition(void **st)
     assert_int_equal(replay(&out, far), 0);
     assert_non_null(strstr(out, "clamped to the high watermark"));
     free(out);
-    const char *twospecs[] = {"--group", group, "--topic", scope, "--to-latest", "--shift-by",
-                              "1", NULL};
+    const char *twospecs[] = {"--group",     group,        "--topic", scope,
+                              "--to-latest", "--shift-by", "1",       NULL};
     assert_int_equal(replay(&out, twospecs), 2);
     assert_non_null(strstr(out, "exactly one"));
     free(out);

@@ -45,8 +45,9 @@ static void add_record(struct fixture *f, const char *type, const char *uri, con
                        size_t block_len)
 {
     struct nf_buf b = {0};
-    nf_buf_appendf(&b, "WARC/1.0\r\nWARC-Type: %s\r\nWARC-Date: 2026-03-0%zuT10:00:00Z\r\n"
-                       "WARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-00000000000%zu>\r\n",
+    nf_buf_appendf(&b,
+                   "WARC/1.0\r\nWARC-Type: %s\r\nWARC-Date: 2026-03-0%zuT10:00:00Z\r\n"
+                   "WARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-00000000000%zu>\r\n",
                    type, f->n + 1, f->n);
     if (uri) {
         nf_buf_appendf(&b, "WARC-Target-URI: %s\r\n", uri);
@@ -74,8 +75,7 @@ static char *gzip_bytes(const char *data, size_t len, size_t *out_len)
 {
     z_stream zs;
     memset(&zs, 0, sizeof(zs));
-    assert_int_equal(deflateInit2(&zs, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY),
-                     Z_OK);
+    assert_int_equal(deflateInit2(&zs, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
     size_t cap = deflateBound(&zs, len) + 64;
     char *out = malloc(cap);
     assert_non_null(out);
@@ -405,13 +405,13 @@ static void test_warc_bad_http_parts_fail_the_record(void **st)
     add_response(&f, "https://news.example/badchunk",
                  "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n",
                  "ff\r\n<p>short</p>", 16);
-    add_response(&f, "https://news.example/noend", "HTTP/1.1 200 OK\r\nContent-Type: text/html",
-                 "", 0);
+    add_response(&f, "https://news.example/noend", "HTTP/1.1 200 OK\r\nContent-Type: text/html", "",
+                 0);
     add_response(&f, "https://news.example/br",
-                 "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: br\r\n\r\n",
-                 "xx", 2);
-    add_response(&f, "https://news.example/ok", "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n",
-                 "<p>ok</p>", 9);
+                 "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: br\r\n\r\n", "xx",
+                 2);
+    add_response(&f, "https://news.example/ok",
+                 "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n", "<p>ok</p>", 9);
     char path[256];
     path_of(path, sizeof(path), "bad.warc");
     write_file(&f, path, 0);
