@@ -370,8 +370,8 @@ done:
     return rc;
 }
 
-/* A partition list of topic with the rows' partitions: all of them without offsets, or (targets_only)
- * those with a new offset, set to it. */
+/* A partition list of topic with the rows' partitions: all of them without offsets, or
+ * (targets_only) those with a new offset, set to it. */
 static rd_kafka_topic_partition_list_t *
 replay_list(const char *topic, const struct replay_row *rows, int nrows, int targets_only)
 {
