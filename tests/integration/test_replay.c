@@ -217,7 +217,9 @@ static void test_replay_reprocesses_everything_with_a_new_summarize(void **st)
     assert_memory_equal(c0, c1, sizeof(c0));
 
     /* stopped: --execute resets to the beginning */
+    int64_t t0 = nf_mono_ms();
     assert_int_equal(replay(&out, exec_live), 0);
+    int64_t reset_ms = nf_mono_ms() - t0;
     assert_non_null(strstr(out, "applied"));
     free(out);
     assert_int_equal(committed(group, t.entities, c1), 0);
@@ -232,6 +234,9 @@ static void test_replay_reprocesses_everything_with_a_new_summarize(void **st)
     pid = h_start_stage("summarize", t.entities, t.summaries, group, logp, labelled ? v2 : NULL);
     struct h_msgs all;
     h_read(t.summaries, 2 * N, 90000, &all);
+    print_message("timings: newsflow-replay --execute %lld ms; restart to %d re-emitted "
+                  "summaries %lld ms\n",
+                  (long long)reset_ms, N, (long long)(nf_now_ms() - restart_ms));
     struct h_msgs more;
     h_read(t.summaries, 2 * N + 1, 2000, &more);
     assert_int_equal(h_stop(pid, SIGTERM, 60000), 0);
