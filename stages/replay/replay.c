@@ -500,8 +500,9 @@ static void replay_print(const char *topic, const struct replay_row *rows, int n
         replay_fmt_off(r->target, nw, sizeof(nw));
         replay_fmt_off(r->current >= 0 ? r->hi - r->current : -1, lb, sizeof(lb));
         replay_fmt_off(r->target >= 0 ? r->hi - r->target : -1, la, sizeof(la));
-        printf("%-*s  %9d  %12s  %12s  %10s  %10s  %s\n", tw, topic, (int)r->partition, cur, nw, lb,
-               la, r->note ? r->note : "");
+        int has_note = r->note && *r->note;
+        printf("%-*s  %9d  %12s  %12s  %10s  %10s%s%s\n", tw, topic, (int)r->partition, cur, nw,
+               lb, la, has_note ? "  " : "", has_note ? r->note : "");
     }
 }
 
