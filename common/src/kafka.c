@@ -16,9 +16,9 @@ int nf_kafka_defaults(struct nf_conf *conf)
 void nf_kafka_log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
 {
     (void)rk;
-    /* syslog levels: 0-3 error, 4 warning, 5-6 notice/info, 7 debug */
-    nf_log_level_t l = level <= 3   ? NF_LOG_ERROR
-                       : level == 4 ? NF_LOG_WARN
+    /* syslog levels: 0-4 warning (librdkafka calls a refused connection an error; whether it
+     * is one - the broker gone for good - is the runner's call), 5-6 info, 7 debug */
+    nf_log_level_t l = level <= 4   ? NF_LOG_WARN
                        : level <= 6 ? NF_LOG_INFO
                                     : NF_LOG_DEBUG;
     if (nf_log_enabled(l)) {

@@ -24,6 +24,7 @@
 #include "newsflow/util.h"
 
 static int h_counter;
+static void h_producer_destroy_now(void);
 
 /* children started by h_spawn and not yet stopped: killed by h_teardown if a test fails */
 #define H_MAX_CHILDREN 64
@@ -51,10 +52,18 @@ int h_teardown(void **state)
     return 0;
 }
 
+static char h_override[256];
+
+void h_set_bootstrap(const char *bootstrap)
+{
+    snprintf(h_override, sizeof(h_override), "%s", bootstrap ? bootstrap : "");
+    h_producer_destroy_now();
+}
+
 const char *h_bootstrap(void)
 {
     static char checked[256];
-    const char *b = getenv("NEWSFLOW_TEST_BOOTSTRAP");
+    const char *b = h_override[0] ? h_override : getenv("NEWSFLOW_TEST_BOOTSTRAP");
     if (!b || !*b) {
         fail_msg("NEWSFLOW_TEST_BOOTSTRAP is not set: integration tests need a running broker "
                  "(deploy/kafka.sh start, or run the suite with deploy/test.sh)");
@@ -97,7 +106,7 @@ static rd_kafka_t *h_client(rd_kafka_type_t type, const char *group)
     return rk;
 }
 
-void h_topics_create(struct h_topics *t, const char *test, int partitions)
+void h_topics_name(struct h_topics *t, const char *test)
 {
     char prefix[96];
     snprintf(prefix, sizeof(prefix), "%s-%d-%d-%ld", test, (int)getpid(), ++h_counter,
@@ -109,6 +118,11 @@ void h_topics_create(struct h_topics *t, const char *test, int partitions)
     snprintf(t->raw_dlq, sizeof(t->raw_dlq), "%s.dlq", t->raw);
     snprintf(t->cleaned_dlq, sizeof(t->cleaned_dlq), "%s.dlq", t->cleaned);
     snprintf(t->entities_dlq, sizeof(t->entities_dlq), "%s.dlq", t->entities);
+}
+
+void h_topics_create(struct h_topics *t, const char *test, int partitions)
+{
+    h_topics_name(t, test);
     const char *names[] = {t->raw,     t->cleaned,     t->entities,    t->summaries,
                            t->raw_dlq, t->cleaned_dlq, t->entities_dlq};
     rd_kafka_t *rk = h_client(RD_KAFKA_PRODUCER, NULL);
@@ -195,6 +209,14 @@ static void h_dr(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
         h_failed++;
     } else {
         h_delivered++;
+    }
+}
+
+static void h_producer_destroy_now(void)
+{
+    if (h_producer) {
+        rd_kafka_destroy(h_producer); /* a test switching brokers: drop the old client */
+        h_producer = NULL;
     }
 }
 

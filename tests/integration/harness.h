@@ -13,12 +13,16 @@
 /* The broker address, or fails the test with instructions when NEWSFLOW_TEST_BOOTSTRAP is
  * unset or the broker does not answer. */
 const char *h_bootstrap(void);
+/* Use another broker from now on (a test's own); NULL goes back to NEWSFLOW_TEST_BOOTSTRAP. */
+void h_set_bootstrap(const char *bootstrap);
 
 /* Topic names unique to this run: "<test>-<pid>-<n>-<base>". */
 struct h_topics {
     char raw[128], cleaned[128], entities[128], summaries[128];
     char raw_dlq[132], cleaned_dlq[132], entities_dlq[132];
 };
+/* Only fill in the names (for a broker that creates its topics itself). */
+void h_topics_name(struct h_topics *t, const char *test);
 /* Create the four pipeline topics and three .dlq topics with `partitions` partitions. */
 void h_topics_create(struct h_topics *t, const char *test, int partitions);
 
