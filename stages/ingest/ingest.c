@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "newsflow/cli.h"
 #include "newsflow/err.h"
@@ -38,6 +39,11 @@ static const struct nf_prop ingest_props[] = {
      "URL prefix for files (default file://<absolute path>)"},
     {"ingest.max_bytes", NF_PROP_INT, "16777216", 1, 1073741824, NULL,
      "pages, lines or WARC records larger than this are counted as failed"},
+    {"ingest.rate", NF_PROP_DOUBLE, "0", 0, 1e9, NULL,
+     "records per second at most (0: as fast as the broker takes them); for load tests"},
+    {"ingest.repeat", NF_PROP_INT, "1", 1, 1000000, NULL,
+     "send every input this many times; copy n > 0 gets \"#n\" appended to its url (and so a "
+     "new id); for load tests"},
     {"ingest.flush_timeout_ms", NF_PROP_INT, "60000", 0, 3600000, NULL,
      "how long to wait for the broker to acknowledge everything at the end"},
     NF_PROP_END,
@@ -52,6 +58,10 @@ struct ingest {
     unsigned long failed;  /* unreadable, invalid, or not acknowledged */
     unsigned long skipped; /* WARC records that are not HTML pages */
     unsigned long queued;
+    double rate;      /* ingest.rate */
+    double t0;        /* monotonic time of the first record, for the rate */
+    unsigned long emitted;
+    int copy;         /* current ingest.repeat round */
     volatile sig_atomic_t *stop; /* SIGINT/SIGTERM: stop reading more input */
 };
 
@@ -97,6 +107,37 @@ static int ingest_emit(struct ingest *in, json_t *rec, const char *where)
     if (source && !json_object_get(rec, "source")) {
         json_object_set_new(rec, "source", json_string(source));
     }
+    if (in->copy > 0) {
+        /* a distinct record per round: the id follows the url */
+        const char *url = nf_record_str(rec, "url");
+        char *u = NULL;
+        if (url && asprintf(&u, "%s#%d", url, in->copy) > 0) {
+            json_object_set_new(rec, "url", json_string(u));
+            json_object_del(rec, "id");
+            nf_record_ensure_id(rec, err, sizeof(err));
+        }
+        free(u);
+    }
+    if (in->rate > 0) {
+        /* pace: record k leaves at t0 + k / rate */
+        if (in->emitted == 0) {
+            in->t0 = nf_mono_sec();
+        }
+        double due = in->t0 + (double)in->emitted / in->rate;
+        double now;
+        while ((now = nf_mono_sec()) < due && !*in->stop) {
+            int ms = (int)((due - now) * 1000.0);
+            if (in->rk) {
+                rd_kafka_poll(in->rk, ms > 0 ? ms : 0);
+            } else if (ms > 0) {
+                usleep((useconds_t)ms * 1000);
+            }
+            if (ms <= 0) {
+                break;
+            }
+        }
+    }
+    in->emitted++;
     size_t len = 0;
     char *val = nf_record_encode(rec, &len);
     if (!val) {
@@ -477,8 +518,12 @@ int main(int argc, char **argv)
         }
     }
     in.stop = nf_cli_stop_flag();
-    for (int i = argi; i < argc && !*in.stop; i++) {
-        ingest_path(&in, argv[i], 0, 1);
+    in.rate = nf_conf_get_double(conf, "ingest.rate");
+    int repeat = (int)nf_conf_get_int(conf, "ingest.repeat");
+    for (in.copy = 0; in.copy < repeat && !*in.stop; in.copy++) {
+        for (int i = argi; i < argc && !*in.stop; i++) {
+            ingest_path(&in, argv[i], 0, 1);
+        }
     }
     if (in.rk) {
         rd_kafka_resp_err_t e =

@@ -127,7 +127,7 @@ void h_topics_create(struct h_topics *t, const char *test, int partitions)
                            t->raw_dlq, t->cleaned_dlq, t->entities_dlq};
     rd_kafka_t *rk = h_client(RD_KAFKA_PRODUCER, NULL);
     char err[512];
-    int rc = nf_kafka_create_topics(rk, names, 7, partitions, 30000, err, sizeof(err));
+    int rc = nf_kafka_create_topics(rk, names, 7, partitions, 1, 30000, err, sizeof(err));
     rd_kafka_destroy(rk);
     if (rc) {
         fail_msg("creating topics: %s", err);
