@@ -30,7 +30,7 @@
 enum tag {
     T_OTHER = 0, T_A, T_ARTICLE, T_BLOCKQUOTE, T_BODY, T_BR, T_DD, T_DIV, T_DL, T_DT, T_FORM,
     T_H1, T_H2, T_H3, T_H4, T_H5, T_H6, T_HR, T_HTML, T_LI, T_MAIN, T_OL, T_P, T_PRE, T_SECTION,
-    T_TD, T_TH, T_UL, T_ADDRESS, T_IMG,
+    T_TD, T_TH, T_UL, T_ADDRESS, T_IMG, T_HEADER,
 };
 
 #define F_BLOCK 1u  /* ends the current text block */
@@ -81,7 +81,7 @@ static const struct tagdef tagdefs[] = {
     {"h5", T_H5, F_BLOCK},
     {"h6", T_H6, F_BLOCK},
     {"head", T_OTHER, F_BLOCK | F_QUIET},
-    {"header", T_OTHER, F_BLOCK | F_QUIET | F_RELAX},
+    {"header", T_HEADER, F_BLOCK | F_QUIET | F_RELAX},
     {"hgroup", T_OTHER, F_BLOCK},
     {"hr", T_HR, F_BLOCK},
     {"html", T_HTML, F_BLOCK},
@@ -195,7 +195,7 @@ struct frame {
     size_t enter_bytes, enter_link;
     enum tag tag;
     int weight;
-    unsigned block : 1, quiet : 1, link : 1, pre : 1;
+    unsigned block : 1, quiet : 1, link : 1, pre : 1, article : 1;
 };
 
 /* Verdicts on class attributes seen in this document, by hash (direct-mapped). The key
@@ -218,7 +218,7 @@ struct walker {
     size_t nframes;
     size_t cur_start, cur_link; /* the block being collected */
     size_t total_bytes, total_link;
-    int quiet, in_link, in_pre, pending_space;
+    int quiet, in_link, in_pre, in_article, pending_space;
     size_t nodes, max_nodes;
     int truncated;
     int relaxed;      /* second pass: class, id and role names do not drop elements */
@@ -474,6 +474,11 @@ static int enter(struct walker *w, xmlNode *node)
     }
     int weight = 0;
     int quiet = (d->flags & F_QUIET) && !(w->relaxed && (d->flags & F_RELAX));
+    if (d->tag == T_HEADER && w->in_article) {
+        /* inside an article a <header> holds its headline and lead, sometimes its text: the
+         * headline and byline lines are filtered later */
+        quiet = 0;
+    }
     if (d->tag != T_HTML && d->tag != T_BODY) {
         struct nf_boiler_verdict vc = {0, 0, 0}, vi = {0, 0, 0};
         if (a.cls) {
@@ -510,9 +515,11 @@ static int enter(struct walker *w, xmlNode *node)
     f->quiet = quiet;
     f->link = d->tag == T_A;
     f->pre = d->tag == T_PRE;
+    f->article = d->tag == T_ARTICLE || d->tag == T_MAIN;
     w->quiet += quiet;
     w->in_link += f->link;
     w->in_pre += f->pre;
+    w->in_article += f->article;
     if (d->tag == T_IMG) {
         /* inline images separate words like a space would */
         w->pending_space = 1;
@@ -541,6 +548,7 @@ static int leave(struct walker *w)
     w->quiet -= f->quiet;
     w->in_link -= f->link;
     w->in_pre -= f->pre;
+    w->in_article -= f->article;
     if (f->link || f->tag == T_OTHER) {
         /* inline elements: text after them continues the same block */
     }
@@ -951,7 +959,7 @@ static void walker_reset(struct walker *w)
     w->nframes = 0;
     nf_buf_reset(&w->text);
     w->cur_start = w->cur_link = w->total_bytes = w->total_link = 0;
-    w->quiet = w->in_link = w->in_pre = w->pending_space = 0;
+    w->quiet = w->in_link = w->in_pre = w->in_article = w->pending_space = 0;
     w->nodes = 0;
     w->truncated = 0;
 }
