@@ -24,6 +24,7 @@
 #define SCORE_LEVELS 5       /* ancestors that receive a paragraph's score */
 #define RETRY_BELOW_BYTES 500 /* shorter results trigger a second, relaxed pass */
 #define RETRY_MIN_GAIN 100    /* bytes the relaxed pass must add to be preferred */
+#define WEAK_BELOW_BYTES 60   /* shorter lines without a sentence end are weak */
 
 /* ---- tags ---- */
 
@@ -887,6 +888,46 @@ static void rescue_lead(const struct walker *w, const struct nf_meta_out *mo, un
     }
 }
 
+/* A short line that does not end a sentence: a caption, a tag, a sign-off, a stray label. */
+static int is_weak(const struct walker *w, const struct block *b)
+{
+    if (b->len >= WEAK_BELOW_BYTES || b->tag == T_LI || b->tag == T_TD || b->tag == T_PRE) {
+        return 0;
+    }
+    const unsigned char *s = (const unsigned char *)w->text.data + b->off;
+    unsigned char last = s[b->len - 1];
+    if (last == '.' || last == '!' || last == '?' || last == '"' || last == ')') {
+        return 0;
+    }
+    /* closing quotes and guillemets: U+201D, U+00BB */
+    if (b->len >= 3 && s[b->len - 3] == 0xE2 && s[b->len - 2] == 0x80 && last == 0x9D) {
+        return 0;
+    }
+    return !(b->len >= 2 && s[b->len - 2] == 0xC2 && last == 0xBB);
+}
+
+/* Weak lines at the end of the article are the chrome that follows it (sign-offs, credits,
+ * "Tags", box titles): drop them back to the last real paragraph. */
+static void trim_edges(const struct walker *w, unsigned char *v)
+{
+    size_t strong = 0;
+    for (size_t i = 0; i < w->nblocks && !strong; i++) {
+        strong = v[i] == KEEP && !is_weak(w, &w->blocks[i]);
+    }
+    if (!strong) {
+        return; /* a page of short lines only: nothing to measure them against */
+    }
+    for (size_t i = w->nblocks; i-- > 0;) {
+        if (v[i] != KEEP) {
+            continue;
+        }
+        if (!is_weak(w, &w->blocks[i])) {
+            break;
+        }
+        v[i] = CHROME;
+    }
+}
+
 static int assemble(struct walker *w, const struct nf_meta_out *mo, struct nf_buf *out)
 {
     int err = 0;
@@ -916,6 +957,7 @@ static int assemble(struct walker *w, const struct nf_meta_out *mo, struct nf_bu
         }
     }
     rescue_lead(w, mo, v);
+    trim_edges(w, v);
     for (size_t i = 0; i < w->nblocks && !err; i++) {
         if (v[i] != KEEP) {
             continue;
