@@ -926,6 +926,15 @@ static void trim_edges(const struct walker *w, unsigned char *v)
         }
         v[i] = CHROME;
     }
+    for (size_t i = 0; i < w->nblocks; i++) {
+        if (v[i] != KEEP) {
+            continue;
+        }
+        if (!is_weak(w, &w->blocks[i]) || is_heading(w->blocks[i].tag)) {
+            break;
+        }
+        v[i] = CHROME;
+    }
 }
 
 static int assemble(struct walker *w, const struct nf_meta_out *mo, struct nf_buf *out)
