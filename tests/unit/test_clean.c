@@ -326,7 +326,7 @@ static void test_clean_relaxed_pass_finds_article_in_chrome_named_container(void
 static void test_clean_strips_nul_characters(void **ctx)
 {
     struct fixture *f = *ctx;
-    static const char page[] = "<html><body><article><p>Harbour\0 works begin</p><p>" P1
+    static const char page[] = "<html><body><article><p>Harbour\0 works begin on Monday.</p><p>" P1
                                "</p></article></body></html>";
     json_t *rec = json_object();
     json_object_set_new(rec, "id", json_string("nul"));
@@ -334,7 +334,7 @@ static void test_clean_strips_nul_characters(void **ctx)
     char err[256] = "";
     json_t *out = NULL;
     assert_int_equal(run_rec(f, rec, &out, err, sizeof(err)), 0);
-    assert_string_equal(text_of(out), "Harbour works begin\n\n" P1);
+    assert_string_equal(text_of(out), "Harbour works begin on Monday.\n\n" P1);
     json_decref(out);
 }
 
