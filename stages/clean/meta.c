@@ -13,8 +13,8 @@
 #include "meta.h"
 #include "newsflow/err.h"
 
-#define META_MAX_TEXT 4096   /* longer candidates are not metadata */
-#define LD_MAX_BYTES 262144  /* JSON-LD blocks larger than this are skipped */
+#define META_MAX_TEXT 4096  /* longer candidates are not metadata */
+#define LD_MAX_BYTES 262144 /* JSON-LD blocks larger than this are skipped */
 #define LD_MAX_DEPTH 6
 
 void nf_attrs_read(const xmlNode *el, struct nf_attrs *a)
@@ -202,7 +202,8 @@ static int ld_type_matches(const json_t *obj, int (*pred)(const char *))
     if (json_is_array(t)) {
         size_t i;
         const json_t *v;
-        json_array_foreach(t, i, v) {
+        json_array_foreach(t, i, v)
+        {
             if (json_is_string(v) && pred(json_string_value(v))) {
                 return 1;
             }
@@ -236,7 +237,8 @@ static int ld_name(const json_t *v, char **slot)
         size_t i;
         const json_t *e;
         buf[0] = '\0';
-        json_array_foreach(v, i, e) {
+        json_array_foreach(v, i, e)
+        {
             const json_t *n = json_is_object(e) ? json_object_get(e, "name") : e;
             if (i >= 6 || !json_is_string(n)) {
                 continue;
@@ -262,7 +264,8 @@ static int ld_visit(struct nf_meta *m, const json_t *v, int depth)
     if (json_is_array(v)) {
         size_t i;
         const json_t *e;
-        json_array_foreach(v, i, e) {
+        json_array_foreach(v, i, e)
+        {
             if (i >= 64 || (err = ld_visit(m, e, depth + 1))) {
                 break;
             }
@@ -372,11 +375,11 @@ static int meta_tag(struct nf_meta *m, const struct nf_attrs *a)
             err = set_once(&m->meta_author, c);
         }
     } else if (!strcasecmp(key, "article:published_time") ||
-               !strcasecmp(key, "og:article:published_time") ||
-               !strcasecmp(key, "datePublished") || !strcasecmp(key, "pubdate") ||
-               !strcasecmp(key, "publishdate") || !strcasecmp(key, "dc.date.issued") ||
-               !strcasecmp(key, "dc.date") || !strcasecmp(key, "date") ||
-               !strcasecmp(key, "sailthru.date") || !strcasecmp(key, "parsely-pub-date")) {
+               !strcasecmp(key, "og:article:published_time") || !strcasecmp(key, "datePublished") ||
+               !strcasecmp(key, "pubdate") || !strcasecmp(key, "publishdate") ||
+               !strcasecmp(key, "dc.date.issued") || !strcasecmp(key, "dc.date") ||
+               !strcasecmp(key, "date") || !strcasecmp(key, "sailthru.date") ||
+               !strcasecmp(key, "parsely-pub-date")) {
         err = set_once(&m->meta_date, c);
     } else if (!strcasecmp(key, "language") || !strcasecmp(key, "dc.language")) {
         err = set_once(&m->meta_lang, c);
@@ -416,8 +419,8 @@ int nf_meta_element(struct nf_meta *m, const xmlNode *el, const struct nf_attrs 
         }
         break;
     case 't':
-        if (!strcmp(n, "title") && !m->title_tag && el->parent &&
-            el->parent->name && !strcmp((const char *)el->parent->name, "head")) {
+        if (!strcmp(n, "title") && !m->title_tag && el->parent && el->parent->name &&
+            !strcmp((const char *)el->parent->name, "head")) {
             err = set_once_text(&m->title_tag, el);
         } else if (!strcmp(n, "time") && (a->datetime || a->content)) {
             err = set_once(&m->time_date, a->datetime ? a->datetime : a->content);
@@ -471,8 +474,7 @@ static char *clean_byline(const char *s)
     if (!s || !strncmp(s, "http", 4) || strlen(s) > 120) {
         return NULL;
     }
-    static const char *const pre[] = {"written by", "posted by", "by", "von", "par", "por",
-                                      NULL};
+    static const char *const pre[] = {"written by", "posted by", "by", "von", "par", "por", NULL};
     for (size_t i = 0; pre[i]; i++) {
         size_t n = strlen(pre[i]);
         if (!strncasecmp(s, pre[i], n) && (s[n] == ' ' || s[n] == ':' || s[n] == '\0')) {
@@ -570,8 +572,8 @@ static int date_rfc2822(const char *p, char *out, size_t out_size)
             p++;
         }
     }
-    if (!isdigit((unsigned char)p[0]) ||
-        parse_num(&p, isdigit((unsigned char)p[1]) ? 2 : 1, &d) || *p++ != ' ') {
+    if (!isdigit((unsigned char)p[0]) || parse_num(&p, isdigit((unsigned char)p[1]) ? 2 : 1, &d) ||
+        *p++ != ' ') {
         return -1;
     }
     if (!(mo = month_index(p))) {
@@ -660,8 +662,9 @@ static size_t count_words(const char *s, size_t len)
 
 char *nf_meta_title_strip(const char *title, const char *site, int generic)
 {
-    static const char *const seps[] = {" | ", " - ", " \xe2\x80\x93 ", " \xe2\x80\x94 ", " :: ",
-                                       " \xc2\xbb ", " \xc2\xb7 ", " / ", " ~ ", NULL};
+    static const char *const seps[] = {" | ",  " - ",        " \xe2\x80\x93 ", " \xe2\x80\x94 ",
+                                       " :: ", " \xc2\xbb ", " \xc2\xb7 ",     " / ",
+                                       " ~ ",  NULL};
     size_t len = strlen(title);
     /* the last separator: the site name is usually a suffix */
     const char *best = NULL;
@@ -759,13 +762,14 @@ done:
 
 void nf_meta_free(struct nf_meta *m)
 {
-    char **fields[] = {&m->og_title,      &m->title_tag,       &m->h1,           &m->ld_headline,
-                       &m->meta_author,   &m->ld_author,       &m->itemprop_author,
-                       &m->rel_author,    &m->class_byline,    &m->meta_date,    &m->itemprop_date,
-                       &m->ld_date,       &m->time_date,       &m->html_lang,    &m->meta_lang,
-                       &m->ld_lang,       &m->og_site,         &m->ld_site,      &m->app_name,
-                       &m->canonical,     &m->og_url,          &m->description,
-                       &m->og_description};
+    char **fields[] = {&m->og_title,        &m->title_tag,     &m->h1,
+                       &m->ld_headline,     &m->meta_author,   &m->ld_author,
+                       &m->itemprop_author, &m->rel_author,    &m->class_byline,
+                       &m->meta_date,       &m->itemprop_date, &m->ld_date,
+                       &m->time_date,       &m->html_lang,     &m->meta_lang,
+                       &m->ld_lang,         &m->og_site,       &m->ld_site,
+                       &m->app_name,        &m->canonical,     &m->og_url,
+                       &m->description,     &m->og_description};
     for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
         free(*fields[i]);
         *fields[i] = NULL;

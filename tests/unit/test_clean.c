@@ -90,7 +90,8 @@ static int run_rec(struct fixture *f, json_t *rec, json_t **out, char *err, size
         /* every string the stage writes must be valid UTF-8 */
         const char *key;
         json_t *v;
-        json_object_foreach(rec, key, v) {
+        json_object_foreach(rec, key, v)
+        {
             if (json_is_string(v)) {
                 assert_true(nf_utf8_valid(json_string_value(v), json_string_length(v)));
             }
@@ -379,15 +380,15 @@ static void test_clean_text_does_not_repeat_title(void **ctx)
 
 static void test_clean_finds_metadata_and_drops_input_fields(void **ctx)
 {
-    json_t *rec = run_html(
-        *ctx,
-        "<html lang='de'><head><title>T</title>"
-        "<meta name='author' content='By Jane Roe'>"
-        "<meta property='article:published_time' content='2024-05-01T08:30:00+0200'>"
-        "<meta name='description' content='A short summary.'>"
-        "<link rel='canonical' href='/world/story-1?amp=0'></head><body><article><p>" P1
-        "</p></article></body></html>",
-        "{\"headers\": {\"Server\": \"x\"}, \"source\": \"feed-1\"}");
+    json_t *rec =
+        run_html(*ctx,
+                 "<html lang='de'><head><title>T</title>"
+                 "<meta name='author' content='By Jane Roe'>"
+                 "<meta property='article:published_time' content='2024-05-01T08:30:00+0200'>"
+                 "<meta name='description' content='A short summary.'>"
+                 "<link rel='canonical' href='/world/story-1?amp=0'></head><body><article><p>" P1
+                 "</p></article></body></html>",
+                 "{\"headers\": {\"Server\": \"x\"}, \"source\": \"feed-1\"}");
     assert_string_equal(json_string_value(json_object_get(rec, "byline")), "Jane Roe");
     assert_string_equal(json_string_value(json_object_get(rec, "published_at")),
                         "2024-05-01T08:30:00+02:00");
@@ -423,9 +424,14 @@ static void test_clean_date_normalisation(void **ctx)
 static void test_clean_boiler_lines(void **ctx)
 {
     (void)ctx;
-    static const char *const chrome[] = {"Visited 1 times, 1 visit(s) today", "Read more \xc2\xbb",
-                                         "Share this article", "Advertisement", "1,204 views",
-                                         "Sunday 16 February 2025", "Close Search Window", NULL};
+    static const char *const chrome[] = {"Visited 1 times, 1 visit(s) today",
+                                         "Read more \xc2\xbb",
+                                         "Share this article",
+                                         "Advertisement",
+                                         "1,204 views",
+                                         "Sunday 16 February 2025",
+                                         "Close Search Window",
+                                         NULL};
     for (size_t i = 0; chrome[i]; i++) {
         assert_true(nf_boiler_line(chrome[i], strlen(chrome[i])));
     }
@@ -448,8 +454,7 @@ static void test_clean_no_article_gives_empty_text_and_reason(void **ctx)
                            "link</a></li></ul><footer>(c) 2025 Example</footer></body></html>",
                            NULL);
     assert_string_equal(text_of(rec), "");
-    assert_string_equal(json_string_value(json_object_get(rec, "reason")),
-                        "no article text found");
+    assert_string_equal(json_string_value(json_object_get(rec, "reason")), "no article text found");
     json_decref(rec);
 }
 
@@ -536,7 +541,9 @@ static void test_clean_windows1252_hint_decodes(void **ctx)
 {
     /* “Caf\xe9” costs \x805 -> U+201C Café U+201D costs €5 */
     static const unsigned char page[] =
-        "<html><body><article><p>\x93" "Caf\xe9\x94 costs \x80" "5 in the old town "
+        "<html><body><article><p>\x93"
+        "Caf\xe9\x94 costs \x80"
+        "5 in the old town "
         "square, said the na\xefve owner.</p></article></body></html>";
     struct nf_buf b = {0};
     for (size_t i = 0; i + 1 < sizeof(page); i++) {
@@ -544,7 +551,8 @@ static void test_clean_windows1252_hint_decodes(void **ctx)
         size_t n = nf_utf8_encode(page[i], enc);
         assert_int_equal(nf_buf_append(&b, enc, n), 0);
     }
-    const char *expect = "\xe2\x80\x9c" "Caf\xc3\xa9\xe2\x80\x9d costs \xe2\x82\xac"
+    const char *expect = "\xe2\x80\x9c"
+                         "Caf\xc3\xa9\xe2\x80\x9d costs \xe2\x82\xac"
                          "5 in the old town square, said the na\xc3\xafve owner.";
     json_t *rec = run_html(*ctx, b.data, "{\"charset\": \"windows-1252\"}");
     assert_string_equal(text_of(rec), expect);
@@ -609,11 +617,15 @@ static void test_clean_euc_kr_base64_with_hint_decodes(void **ctx)
 static void test_clean_base64_uses_meta_charset_without_hint(void **ctx)
 {
     static const unsigned char page[] =
-        "<html><head><meta charset='windows-1252'></head><body><p>\x93" "Caf\xe9\x94 "
-        "costs \x80" "5.</p></body></html>";
+        "<html><head><meta charset='windows-1252'></head><body><p>\x93"
+        "Caf\xe9\x94 "
+        "costs \x80"
+        "5.</p></body></html>";
     json_t *rec = run_base64(*ctx, page, sizeof(page) - 1, NULL);
-    assert_string_equal(text_of(rec), "\xe2\x80\x9c" "Caf\xc3\xa9\xe2\x80\x9d costs "
-                                      "\xe2\x82\xac" "5.");
+    assert_string_equal(text_of(rec), "\xe2\x80\x9c"
+                                      "Caf\xc3\xa9\xe2\x80\x9d costs "
+                                      "\xe2\x82\xac"
+                                      "5.");
     json_decref(rec);
 }
 
@@ -645,10 +657,12 @@ static void test_clean_decoded_text_ignores_meta_charset(void **ctx)
 {
     json_t *rec = run_html(*ctx,
                            "<html><head><meta charset='windows-1252'></head><body><article><p>"
-                           "Caf\xc3\xa9 cr\xc3\xa8me, \xe2\x82\xac" "5.</p></article></body>"
+                           "Caf\xc3\xa9 cr\xc3\xa8me, \xe2\x82\xac"
+                           "5.</p></article></body>"
                            "</html>",
                            "{\"charset\": \"iso-8859-1\"}");
-    assert_string_equal(text_of(rec), "Caf\xc3\xa9 cr\xc3\xa8me, \xe2\x82\xac" "5.");
+    assert_string_equal(text_of(rec), "Caf\xc3\xa9 cr\xc3\xa8me, \xe2\x82\xac"
+                                      "5.");
     json_decref(rec);
 }
 
