@@ -339,6 +339,37 @@ static void test_clean_strips_nul_characters(void **ctx)
     json_decref(out);
 }
 
+static void test_clean_trims_weak_trailing_lines(void **ctx)
+{
+    json_t *rec = run_html(*ctx,
+                           "<html><body><article><p>" P1 "</p><p>" P2 "</p><p>" P3 "</p>"
+                           "<p>Filed in Harbour works</p><div>Jane Roe, Coast News</div>"
+                           "</article></body></html>",
+                           NULL);
+    assert_string_equal(text_of(rec), ARTICLE_EXPECTED);
+    json_decref(rec);
+}
+
+static void test_clean_rescues_lead_matching_description(void **ctx)
+{
+    /* the lead sits in a teaser box outside the body container; the description names it */
+    json_t *rec = run_html(
+        *ctx,
+        "<html><head><meta name='description' content='The harbour authority approved the new "
+        "breakwater on Monday.'></head><body><div class='top'><div class='teaser'><p>The "
+        "harbour authority approved the new breakwater on Monday after a two-year review, "
+        "ending a long dispute.</p></div><div class='tools'><a href='/x'>Home</a></div></div>"
+        "<div class='main'><div class='story'><p>" P2 " " P3 "</p><p>" P3 " " P2 "</p><p>" P2
+        "</p></div><div class='more'><a href='/y'>Other harbour stories</a></div></div>"
+        "</body></html>",
+        NULL);
+    assert_string_equal(text_of(rec),
+                        "The harbour authority approved the new breakwater on Monday after a "
+                        "two-year review, ending a long dispute.\n\n" P2 " " P3 "\n\n" P3 " " P2
+                        "\n\n" P2);
+    json_decref(rec);
+}
+
 /* ---- metadata ---- */
 
 static void test_clean_title_strips_site_suffix(void **ctx)
@@ -694,6 +725,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(
             test_clean_relaxed_pass_finds_article_in_chrome_named_container, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_strips_nul_characters, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_trims_weak_trailing_lines, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_rescues_lead_matching_description, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_clean_title_strips_site_suffix, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_text_does_not_repeat_title, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_finds_metadata_and_drops_input_fields, setup,
