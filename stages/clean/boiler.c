@@ -74,7 +74,6 @@ static const struct pat drop_pats[] = {
     {"off-canvas", 0},
     {"shoutbox", 0},
     {"rss", 1},
-    {"header", 0},
     {"topbar", 0},
     {"top-bar", 0},
     {"author", 0},
@@ -99,6 +98,7 @@ static const struct pat drop_pats[] = {
 
 /* Names that only lower the score (Readability's negative hints that are not dropped). */
 static const struct pat weak_pats[] = {
+    {"header", 0}, /* a site header, or an article's: headline and lead */
     {"hid", 1},      {"media", 0}, {"contact", 0}, {"scroll", 0},
     {"shopping", 0}, {"extra", 0}, {"com-", 1},    {"aside", 0},
 };
