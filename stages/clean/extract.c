@@ -19,7 +19,7 @@
 #include "newsflow/util.h"
 #include "walk.h"
 
-#define RETRY_BELOW_BYTES 500 /* shorter results trigger a second, relaxed pass */
+#define RETRY_BELOW_BYTES 1000 /* shorter results trigger a second, relaxed pass */
 #define RETRY_MIN_GAIN 100    /* bytes the relaxed pass must add to be preferred */
 #define WEAK_BELOW_BYTES 60   /* shorter lines without a sentence end are weak */
 
