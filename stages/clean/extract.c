@@ -299,22 +299,55 @@ static void rescue_lead(const struct walker *w, const struct nf_meta_out *mo, un
     }
 }
 
+/* Does the block end like a sentence (. ! ? or a closing quote)? */
+static int ends_sentence(const struct walker *w, const struct block *b)
+{
+    const unsigned char *s = (const unsigned char *)w->text.data + b->off;
+    unsigned char last = s[b->len - 1];
+    if (last == '.' || last == '!' || last == '?' || last == '"' || last == ')') {
+        return 1;
+    }
+    /* closing quotes and guillemets: U+201D, U+00BB */
+    if (b->len >= 3 && s[b->len - 3] == 0xE2 && s[b->len - 2] == 0x80 && last == 0x9D) {
+        return 1;
+    }
+    return b->len >= 2 && s[b->len - 2] == 0xC2 && last == 0xBB;
+}
+
+/* The lead paragraph often sits in the article's head, between the headline (h1) and the body
+ * container: keep prose found there (at most two paragraphs). */
+static void rescue_head_prose(const struct walker *w, unsigned char *v)
+{
+    size_t first = 0, h1 = w->nblocks;
+    while (first < w->nblocks && v[first] != KEEP) {
+        first++;
+    }
+    for (size_t i = first; i-- > 0;) {
+        if (w->blocks[i].tag == T_H1) {
+            h1 = i;
+            break;
+        }
+    }
+    if (first == w->nblocks || h1 == w->nblocks || first - h1 > 12) {
+        return;
+    }
+    int taken = 0;
+    for (size_t i = h1 + 1; i < first && taken < 2; i++) {
+        const struct block *b = &w->blocks[i];
+        if (v[i] == OUTSIDE && b->len >= 80 && b->link * 10 < b->len && ends_sentence(w, b)) {
+            v[i] = KEEP;
+            taken++;
+        }
+    }
+}
+
 /* A short line that does not end a sentence: a caption, a tag, a sign-off, a stray label. */
 static int is_weak(const struct walker *w, const struct block *b)
 {
     if (b->len >= WEAK_BELOW_BYTES || b->tag == T_LI || b->tag == T_TD || b->tag == T_PRE) {
         return 0;
     }
-    const unsigned char *s = (const unsigned char *)w->text.data + b->off;
-    unsigned char last = s[b->len - 1];
-    if (last == '.' || last == '!' || last == '?' || last == '"' || last == ')') {
-        return 0;
-    }
-    /* closing quotes and guillemets: U+201D, U+00BB */
-    if (b->len >= 3 && s[b->len - 3] == 0xE2 && s[b->len - 2] == 0x80 && last == 0x9D) {
-        return 0;
-    }
-    return !(b->len >= 2 && s[b->len - 2] == 0xC2 && last == 0xBB);
+    return !ends_sentence(w, b);
 }
 
 /* Weak lines at the end of the article are the chrome that follows it (sign-offs, credits,
@@ -377,6 +410,7 @@ static int assemble(struct walker *w, const struct nf_meta_out *mo, struct nf_bu
         }
     }
     rescue_lead(w, mo, v);
+    rescue_head_prose(w, v);
     trim_edges(w, v);
     for (size_t i = 0; i < w->nblocks && !err; i++) {
         if (v[i] != KEEP) {
