@@ -605,6 +605,17 @@ int nf_boiler_line(const char *s, size_t len)
             return 1;
         }
     }
+    if (n < 250) {
+        /* a caption ending in its credit: "... Photograph: Jane Roe/Agency" */
+        static const char *const tails[] = {"photograph:", "photo:", "foto:", "bild:",
+                                            "credit:", "\xc2\xa9", "(photo", "(foto", NULL};
+        const char *from = n > 70 ? low + n - 70 : low;
+        for (size_t i = 0; tails[i]; i++) {
+            if (strstr(from, tails[i])) {
+                return 1;
+            }
+        }
+    }
     if (n < 80) {
         for (size_t i = 0; credit_words[i]; i++) {
             if (strstr(low, credit_words[i])) {

@@ -56,7 +56,7 @@ static const struct tagdef tagdefs[] = {
     {"dt", T_DT, F_BLOCK},
     {"embed", T_OTHER, F_SKIP},
     {"fieldset", T_OTHER, F_BLOCK},
-    {"figcaption", T_OTHER, F_BLOCK},
+    {"figcaption", T_OTHER, F_BLOCK | F_QUIET | F_RELAX},
     {"figure", T_OTHER, F_BLOCK},
     {"footer", T_OTHER, F_BLOCK | F_QUIET | F_RELAX},
     {"form", T_FORM, F_BLOCK},
