@@ -621,8 +621,8 @@ int nf_boiler_line(const char *s, size_t len)
     }
     if (n < 250) {
         /* a caption ending in its credit: "... Photograph: Jane Roe/Agency" */
-        static const char *const tails[] = {"photograph:", "photo:", "foto:", "bild:",
-                                            "credit:", "\xc2\xa9", "(photo", "(foto", NULL};
+        static const char *const tails[] = {"photograph:", "photo:", "foto:", "bild:", "credit:",
+                                            "\xc2\xa9",    "(photo", "(foto", NULL};
         const char *from = n > 70 ? low + n - 70 : low;
         for (size_t i = 0; tails[i]; i++) {
             if (strstr(from, tails[i])) {

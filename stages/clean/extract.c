@@ -20,8 +20,9 @@
 #include "walk.h"
 
 #define RETRY_BELOW_BYTES 1000 /* shorter results trigger a second, relaxed pass */
-#define RETRY_MIN_GAIN 100    /* bytes the relaxed pass must add to be preferred */
-#define WEAK_BELOW_BYTES 60   /* shorter lines without a sentence end are weak */
+#define RETRY_MIN_GAIN 100     /* bytes the relaxed pass must add to be preferred */
+#define WEAK_BELOW_BYTES 60    /* shorter lines without a sentence end are weak */
+#define PARTS_LEVELS 6         /* how far up parts of a cut article may meet */
 
 static double final_score(const struct cand *c)
 {
@@ -49,6 +50,49 @@ static const char *attr_class(const xmlNode *n)
         }
     }
     return NULL;
+}
+
+/* Length of the first class name of a class attribute (0 if none). */
+static size_t first_class(const char *cls, const char **start)
+{
+    while (*cls == ' ' || *cls == '\t' || *cls == '\n') {
+        cls++;
+    }
+    size_t n = 0;
+    while (cls[n] && cls[n] != ' ' && cls[n] != '\t' && cls[n] != '\n') {
+        n++;
+    }
+    *start = cls;
+    return n;
+}
+
+/* An article cut into several containers with the same class ("story-text" between ad slots,
+ * "story-body-1", "story-body-2"): other prose containers whose first class name is the top
+ * candidate's, under a near common ancestor, are parts of it too. */
+static void include_parts(struct walker *w, const xmlNode *tn)
+{
+    const char *tcls = attr_class(tn), *tstart;
+    size_t tlen = tcls ? first_class(tcls, &tstart) : 0;
+    if (tlen < 3) {
+        return;
+    }
+    /* the region: the top candidate's ancestor PARTS_LEVELS up */
+    const xmlNode *region = tn;
+    for (int i = 0; i < PARTS_LEVELS && region->parent && region->parent->type == XML_ELEMENT_NODE;
+         i++) {
+        region = region->parent;
+    }
+    for (size_t i = 0; i < w->ncands; i++) {
+        struct cand *c = &w->cands[i];
+        const char *cls, *start;
+        if (c->included || !c->scored || c->bytes <= 80 || c->link * 4 > c->bytes ||
+            !(cls = attr_class(c->node)) || first_class(cls, &start) != tlen ||
+            strncmp(start, tstart, tlen) || !is_ancestor(region, c->node) ||
+            is_ancestor(tn, c->node) || is_ancestor(c->node, tn)) {
+            continue;
+        }
+        c->included = 1;
+    }
 }
 
 /* Pick the article root(s) and mark them included. Returns 0 or NF_ERR_NOMEM. */
@@ -182,6 +226,7 @@ static int select_article(struct walker *w, xmlNode *body)
         }
         sc->included |= take;
     }
+    include_parts(w, tn);
     return 0;
 }
 
