@@ -370,6 +370,35 @@ static void test_clean_rescues_lead_matching_description(void **ctx)
     json_decref(rec);
 }
 
+static void test_clean_joins_article_cut_by_ad_rows(void **ctx)
+{
+    /* the body continues in a second row of the layout after an ad row: not a sibling */
+    json_t *rec = run_html(
+        *ctx,
+        "<html><body><main><div class='row'><div class='col'><div class='story-text'><p>" P1 " " P2
+        "</p><p>" P2 " " P3 "</p><p>" P3 " " P1 "</p></div></div></div>"
+        "<div class='row'><div class='ad-slot'>Advertisement</div></div>"
+        "<div class='row'><div class='col'><div class='story-text story-text--end'><p>" P3 " " P2
+        "</p></div></div></div></main></body></html>",
+        NULL);
+    assert_string_equal(text_of(rec), P1 " " P2 "\n\n" P2 " " P3 "\n\n" P3 " " P1 "\n\n" P3 " " P2);
+    json_decref(rec);
+}
+
+static void test_clean_keeps_lead_between_headline_and_body(void **ctx)
+{
+    json_t *rec = run_html(
+        *ctx,
+        "<html><body><div class='head'><h1>Breakwater approved</h1><div class='intro'><p>The "
+        "harbour authority approved the new breakwater on Monday after a two-year review.</p>"
+        "</div><a href='/share'>Share</a></div><div class='main'><div class='body'><p>" P2 " " P3
+        "</p><p>" P3 " " P2 "</p><p>" P2 "</p></div><div class='more'><a href='/y'>"
+        "Other harbour stories</a></div></div></body></html>",
+        NULL);
+    assert_string_equal(text_of(rec), P1 "\n\n" P2 " " P3 "\n\n" P3 " " P2 "\n\n" P2);
+    json_decref(rec);
+}
+
 /* ---- metadata ---- */
 
 static void test_clean_title_strips_site_suffix(void **ctx)
@@ -727,6 +756,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clean_strips_nul_characters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_trims_weak_trailing_lines, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_rescues_lead_matching_description, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_clean_joins_article_cut_by_ad_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_keeps_lead_between_headline_and_body, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_title_strips_site_suffix, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_text_does_not_repeat_title, setup, teardown),
