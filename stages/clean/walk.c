@@ -277,8 +277,9 @@ static int flush(struct walker *w)
     w->cur_start = end;
     w->cur_link = 0;
     w->pending_space = 0;
-    if (b->len >= MIN_PARA_BYTES && !is_heading(b->tag) && b->tag != T_LI && b->tag != T_DT &&
-        b->tag != T_TH && b->tag != T_ADDRESS) {
+    /* list items count when they are prose, not links (menus, link lists) */
+    if (b->len >= MIN_PARA_BYTES && !is_heading(b->tag) && b->tag != T_DT && b->tag != T_TH &&
+        b->tag != T_ADDRESS && (b->tag != T_LI || (b->len >= 80 && b->link * 10 < b->len))) {
         struct block copy = *b; /* score_block may not move blocks, but keep it simple */
         return score_block(w, (size_t)k, &copy);
     }
