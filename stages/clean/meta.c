@@ -468,6 +468,26 @@ static int copy(char **dst, const char *s)
     return *dst ? 0 : NF_ERR_NOMEM;
 }
 
+/* A language tag in BCP 47 form: the first of a list ("de, en"), '_' as '-' ("en_US"); NULL
+ * when it is not made of letters, digits and hyphens. */
+static int copy_lang(char **dst, const char *s)
+{
+    if (!s) {
+        return 0;
+    }
+    char buf[36];
+    size_t n = 0;
+    for (; s[n] && s[n] != ',' && s[n] != ';' && s[n] != ' ' && n + 1 < sizeof(buf); n++) {
+        char c = s[n] == '_' ? '-' : s[n];
+        if (!isalnum((unsigned char)c) && c != '-') {
+            return 0;
+        }
+        buf[n] = c;
+    }
+    buf[n] = '\0';
+    return n ? copy(dst, buf) : 0;
+}
+
 /* "By Jane Doe" -> "Jane Doe"; URLs and long texts are not bylines (NULL). */
 static char *clean_byline(const char *s)
 {
@@ -743,7 +763,7 @@ int nf_meta_resolve(const struct nf_meta *m, const char *url, struct nf_meta_out
             }
         }
     }
-    if ((err = copy(&out->lang, first(m->html_lang, m->meta_lang, m->ld_lang, NULL))) ||
+    if ((err = copy_lang(&out->lang, first(m->html_lang, m->meta_lang, m->ld_lang, NULL))) ||
         (err = copy(&out->description, first(m->description, m->og_description, NULL, NULL)))) {
         goto done;
     }

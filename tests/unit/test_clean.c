@@ -465,6 +465,19 @@ static void test_clean_finds_metadata_and_drops_input_fields(void **ctx)
     json_decref(rec);
 }
 
+static void test_clean_lang_is_a_bcp47_tag(void **ctx)
+{
+    json_t *rec = run_html(*ctx, "<html lang='en_US'><body><p>" P1 "</p></body></html>", NULL);
+    assert_string_equal(json_string_value(json_object_get(rec, "lang")), "en-US");
+    json_decref(rec);
+    rec = run_html(*ctx,
+                   "<html><head><meta http-equiv='Content-Language' content='de, en'></head>"
+                   "<body><p>" P1 "</p></body></html>",
+                   NULL);
+    assert_string_equal(json_string_value(json_object_get(rec, "lang")), "de");
+    json_decref(rec);
+}
+
 static void test_clean_date_normalisation(void **ctx)
 {
     (void)ctx;
@@ -764,6 +777,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clean_text_does_not_repeat_title, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_finds_metadata_and_drops_input_fields, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_clean_lang_is_a_bcp47_tag, setup, teardown),
         cmocka_unit_test(test_clean_date_normalisation),
         cmocka_unit_test(test_clean_boiler_lines),
         cmocka_unit_test_setup_teardown(test_clean_no_article_gives_empty_text_and_reason, setup,
