@@ -639,3 +639,29 @@ int nf_boiler_line(const char *s, size_t len)
     }
     return (n < 40 && is_counter_line(low)) || is_date_line(low, n);
 }
+
+int nf_boiler_promo(const char *s, size_t len)
+{
+    /* words of the calls to action that close articles: follow us, get the app, subscribe */
+    static const char *const words[] = {
+        "newsletter", "subscribe",          "subscription",  "abonnieren",     "abonnement",
+        "abonnez",    "download our",       "our app",       "unsere app",     "follow us",
+        "follow the", "folgen sie",         "us on twitter", "us on facebook", "us on instagram",
+        "uns auf",    "podcast abonnieren", "sign up",       "anmelden",       "inscrivez",
+        "suscríbete", "gutschein",          "rabatt",        "coupon",         NULL,
+    };
+    if (len > 300) {
+        return 0;
+    }
+    char low[304];
+    for (size_t i = 0; i < len; i++) {
+        low[i] = (char)tolower((unsigned char)s[i]);
+    }
+    low[len] = '\0';
+    for (size_t i = 0; words[i]; i++) {
+        if (strstr(low, words[i])) {
+            return 1;
+        }
+    }
+    return 0;
+}

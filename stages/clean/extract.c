@@ -410,7 +410,8 @@ static void trim_edges(const struct walker *w, unsigned char *v)
         if (v[i] != KEEP) {
             continue;
         }
-        if (!is_weak(w, &w->blocks[i])) {
+        if (!is_weak(w, &w->blocks[i]) &&
+            !nf_boiler_promo(w->text.data + w->blocks[i].off, w->blocks[i].len)) {
             break;
         }
         v[i] = CHROME;
