@@ -737,7 +737,9 @@ int nf_meta_resolve(const struct nf_meta *m, const char *url, struct nf_meta_out
     /* title: og:title (only a site suffix removed), then <title> (any suffix), then JSON-LD
      * headline, then the first h1 */
     if (m->og_title) {
-        out->title = nf_meta_title_strip(m->og_title, site, 0);
+        /* an og:title that repeats the <title> carries its site suffix too */
+        int same = m->title_tag && !strcmp(m->og_title, m->title_tag);
+        out->title = nf_meta_title_strip(m->og_title, site, same);
     } else if (m->title_tag) {
         out->title = nf_meta_title_strip(m->title_tag, site, 1);
     } else if (m->ld_headline || m->h1) {

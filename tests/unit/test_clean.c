@@ -350,6 +350,17 @@ static void test_clean_trims_weak_trailing_lines(void **ctx)
     json_decref(rec);
 }
 
+static void test_clean_drops_closing_call_to_action(void **ctx)
+{
+    json_t *rec = run_html(*ctx,
+                           "<html><body><article><p>" P1 "</p><p>" P2 "</p><p>" P3 "</p>"
+                           "<p>Follow us on Twitter and Facebook for the latest harbour news, "
+                           "and sign up for our weekly newsletter.</p></article></body></html>",
+                           NULL);
+    assert_string_equal(text_of(rec), ARTICLE_EXPECTED);
+    json_decref(rec);
+}
+
 static void test_clean_rescues_lead_matching_description(void **ctx)
 {
     /* the lead sits in a teaser box outside the body container; the description names it */
@@ -414,6 +425,16 @@ static void test_clean_title_strips_site_suffix(void **ctx)
                    NULL);
     assert_string_equal(json_string_value(json_object_get(rec, "title")),
                         "Storm closes the coast road for a week");
+    json_decref(rec);
+
+    /* og:title equal to <title>: the same suffix goes */
+    rec = run_html(f,
+                   "<html><head><title>Storm closes the coast road | Coast Herald</title>"
+                   "<meta property='og:title' content='Storm closes the coast road | Coast "
+                   "Herald'></head><body><p>" P1 "</p></body></html>",
+                   NULL);
+    assert_string_equal(json_string_value(json_object_get(rec, "title")),
+                        "Storm closes the coast road");
     json_decref(rec);
 
     /* og:title loses only a known site name; a hyphen inside the headline stays */
@@ -768,6 +789,7 @@ int main(void)
             test_clean_relaxed_pass_finds_article_in_chrome_named_container, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_strips_nul_characters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_trims_weak_trailing_lines, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_drops_closing_call_to_action, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_rescues_lead_matching_description, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_joins_article_cut_by_ad_rows, setup, teardown),
