@@ -682,9 +682,9 @@ static size_t count_words(const char *s, size_t len)
 
 char *nf_meta_title_strip(const char *title, const char *site, int generic)
 {
-    static const char *const seps[] = {" | ",  " - ",        " \xe2\x80\x93 ", " \xe2\x80\x94 ",
-                                       " :: ", " \xc2\xbb ", " \xc2\xb7 ",     " / ",
-                                       " ~ ",  NULL};
+    static const char *const seps[] = {
+        " | ", " - ", " \xe2\x80\x93 ", " \xe2\x80\x94 ", " :: ", " \xc2\xbb ", " \xc2\xb7 ",
+        " / ", " ~ ", " \xe2\x80\xba ", " \xc2\xab ",     NULL};
     size_t len = strlen(title);
     /* the last separator: the site name is usually a suffix */
     const char *best = NULL;
@@ -748,6 +748,18 @@ int nf_meta_resolve(const struct nf_meta *m, const char *url, struct nf_meta_out
     if ((m->og_title || m->title_tag || m->ld_headline || m->h1) && !out->title) {
         err = NF_ERR_NOMEM;
         goto done;
+    }
+    /* the page's own headline inside a longer title ("Headline: kicker - Site") is the
+     * headline without the decoration */
+    if (out->title && m->h1 && strlen(m->h1) >= 10 && strlen(m->h1) < strlen(out->title) &&
+        strcasestr(out->title, m->h1)) {
+        char *h = strdup(m->h1);
+        if (!h) {
+            err = NF_ERR_NOMEM;
+            goto done;
+        }
+        free(out->title);
+        out->title = h;
     }
     const char *by = NULL;
     const char *cands[] = {m->meta_author, m->itemprop_author, m->ld_author, m->rel_author,
