@@ -427,6 +427,15 @@ static void test_clean_title_strips_site_suffix(void **ctx)
                         "Storm closes the coast road for a week");
     json_decref(rec);
 
+    /* the h1 inside a decorated title is the headline */
+    rec = run_html(f,
+                   "<html><head><title>Breakwater approved: what happens next - Coast News "
+                   "Online</title></head><body><h1>Breakwater approved</h1><p>" P1
+                   "</p></body></html>",
+                   NULL);
+    assert_string_equal(json_string_value(json_object_get(rec, "title")), "Breakwater approved");
+    json_decref(rec);
+
     /* og:title equal to <title>: the same suffix goes */
     rec = run_html(f,
                    "<html><head><title>Storm closes the coast road | Coast Herald</title>"
