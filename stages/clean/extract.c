@@ -19,10 +19,11 @@
 #include "newsflow/util.h"
 #include "walk.h"
 
-#define RETRY_BELOW_BYTES 1000 /* shorter results trigger a second, relaxed pass */
-#define RETRY_MIN_GAIN 100     /* bytes the relaxed pass must add to be preferred */
-#define WEAK_BELOW_BYTES 60    /* shorter lines without a sentence end are weak */
-#define PARTS_LEVELS 6         /* how far up parts of a cut article may meet */
+#define RETRY_BELOW_BYTES 1000  /* shorter results trigger a second, relaxed pass */
+#define RETRY_MIN_GAIN 100      /* bytes the relaxed pass must add to be preferred */
+#define WEAK_BELOW_BYTES 60     /* shorter lines without a sentence end are weak */
+#define PARTS_LEVELS 6          /* how far up parts of a cut article may meet */
+#define LD_BODY_BELOW_BYTES 300 /* less text than this: try the JSON-LD articleBody */
 
 static double final_score(const struct cand *c)
 {
@@ -473,6 +474,46 @@ static int assemble(struct walker *w, const struct nf_meta_out *mo, struct nf_bu
     return err;
 }
 
+/* Little text in the page but the article in its JSON-LD (pages rendered by scripts): use the
+ * articleBody, one paragraph per line, when it is clearly longer and plain text. */
+static int ld_body_text(const struct walker *w, struct nf_buf *out)
+{
+    const char *body = w->meta.ld_body;
+    size_t len = strlen(body);
+    if (len < 2 * out->len + 200 || strstr(body, "</") || strstr(body, "<p")) {
+        return 0;
+    }
+    struct nf_buf alt = {0};
+    int err = 0;
+    const char *p = body;
+    while (*p && !err) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        char *line = strndup(p, n);
+        char *sq = line ? nf_meta_squash(line) : NULL;
+        if (!sq) {
+            err = NF_ERR_NOMEM;
+        } else if (*sq) {
+            if (alt.len) {
+                err = nf_buf_append(&alt, "\n\n", 2);
+            }
+            if (!err) {
+                err = nf_buf_appends(&alt, sq);
+            }
+        }
+        free(sq);
+        free(line);
+        p = nl ? nl + 1 : p + n;
+    }
+    if (!err && alt.len > out->len) {
+        struct nf_buf tmp = *out;
+        *out = alt;
+        alt = tmp;
+    }
+    nf_buf_free(&alt);
+    return err;
+}
+
 /* Walk the document from root and choose the article. */
 static int extract_pass(struct walker *w, xmlNode *root)
 {
@@ -551,6 +592,10 @@ int nf_extract_run(const char *html, size_t len, const char *encoding, const cha
             out2 = tmp;
         }
         nf_buf_free(&out2);
+    }
+    if (w.meta.ld_body && out.len < LD_BODY_BELOW_BYTES && (err = ld_body_text(&w, &out))) {
+        err = nf_seterr(errstr, errstr_size, err, "out of memory");
+        goto done;
     }
     /* an empty nf_buf is not stolen: a buffer that never grew has no terminated data */
     res->text = out.len ? nf_buf_steal(&out) : strdup("");

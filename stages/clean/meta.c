@@ -298,6 +298,13 @@ static int ld_visit(struct nf_meta *m, const json_t *v, int depth)
         if (json_is_string(l) && (err = set_once(&m->ld_lang, json_string_value(l)))) {
             return err;
         }
+        const json_t *b = json_object_get(v, "articleBody");
+        if (json_is_string(b) && !m->ld_body && json_string_length(b) <= LD_MAX_BYTES) {
+            /* kept verbatim: its line breaks are the paragraph breaks */
+            if (!(m->ld_body = strdup(json_string_value(b)))) {
+                return NF_ERR_NOMEM;
+            }
+        }
     } else if (ld_type_matches(v, ld_is_site_type)) {
         const json_t *n = json_object_get(v, "name");
         if (json_is_string(n) && (err = set_once(&m->ld_site, json_string_value(n)))) {
@@ -796,14 +803,14 @@ done:
 
 void nf_meta_free(struct nf_meta *m)
 {
-    char **fields[] = {&m->og_title,        &m->title_tag,     &m->h1,
-                       &m->ld_headline,     &m->meta_author,   &m->ld_author,
-                       &m->itemprop_author, &m->rel_author,    &m->class_byline,
-                       &m->meta_date,       &m->itemprop_date, &m->ld_date,
-                       &m->time_date,       &m->html_lang,     &m->meta_lang,
-                       &m->ld_lang,         &m->og_site,       &m->ld_site,
-                       &m->app_name,        &m->canonical,     &m->og_url,
-                       &m->description,     &m->og_description};
+    char **fields[] = {&m->og_title,        &m->title_tag,      &m->h1,
+                       &m->ld_headline,     &m->meta_author,    &m->ld_author,
+                       &m->itemprop_author, &m->rel_author,     &m->class_byline,
+                       &m->meta_date,       &m->itemprop_date,  &m->ld_date,
+                       &m->time_date,       &m->html_lang,      &m->meta_lang,
+                       &m->ld_lang,         &m->og_site,        &m->ld_site,
+                       &m->app_name,        &m->canonical,      &m->og_url,
+                       &m->description,     &m->og_description, &m->ld_body};
     for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
         free(*fields[i]);
         *fields[i] = NULL;

@@ -25,6 +25,7 @@ struct nf_meta {
     char *meta_date, *itemprop_date, *ld_date, *time_date;
     char *html_lang, *meta_lang, *ld_lang;
     char *og_site, *ld_site, *app_name;
+    char *ld_body; /* JSON-LD articleBody as it is (not squashed), up to 256 KiB */
     char *canonical, *og_url;
     char *description, *og_description;
 };

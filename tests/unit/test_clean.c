@@ -350,6 +350,22 @@ static void test_clean_trims_weak_trailing_lines(void **ctx)
     json_decref(rec);
 }
 
+static void test_clean_uses_json_ld_article_body_of_script_pages(void **ctx)
+{
+    /* the page is an empty shell filled by scripts; the article is only in its JSON-LD */
+    json_t *rec =
+        run_html(*ctx,
+                 "<html><head><script type='application/ld+json'>{\"@type\": \"NewsArticle\", "
+                 "\"headline\": \"Breakwater approved\", \"articleBody\": \"" P1 "\\n" P2
+                 "\\n\\n" P3 "\"}</script></head><body><div id='app'>Loading...</div>"
+                 "<script>render()</script></body></html>",
+                 NULL);
+    assert_string_equal(text_of(rec), ARTICLE_EXPECTED);
+    assert_string_equal(json_string_value(json_object_get(rec, "title")), "Breakwater approved");
+    assert_null(json_object_get(rec, "reason"));
+    json_decref(rec);
+}
+
 static void test_clean_drops_closing_call_to_action(void **ctx)
 {
     json_t *rec = run_html(*ctx,
@@ -799,6 +815,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clean_strips_nul_characters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_trims_weak_trailing_lines, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_closing_call_to_action, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_uses_json_ld_article_body_of_script_pages, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_clean_rescues_lead_matching_description, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_joins_article_cut_by_ad_rows, setup, teardown),
