@@ -2,6 +2,7 @@
  * with exactly their expected text, each kind of chrome is dropped, metadata is found, and bad
  * input (empty, huge, deeply nested, binary, other charsets) is handled within bounds.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -785,6 +786,62 @@ static void test_clean_decoded_text_ignores_meta_charset(void **ctx)
     json_decref(rec);
 }
 
+/* ---- concurrency: the runner may call transform from several threads ---- */
+
+struct worker_arg {
+    struct fixture *f;
+    const char *html;
+    const char *expected;
+    int ok;
+};
+
+static void *worker(void *p)
+{
+    struct worker_arg *a = p;
+    a->ok = 1;
+    for (int i = 0; i < 20; i++) {
+        json_t *rec = json_pack("{s:s, s:s}", "id", "w", "html", a->html);
+        char err[256];
+        if (!rec || nf_stage_clean.transform(a->f->state, rec, err, sizeof(err)) != 0 ||
+            strcmp(json_string_value(json_object_get(rec, "text")), a->expected) != 0) {
+            a->ok = 0;
+        }
+        json_decref(rec);
+    }
+    return NULL;
+}
+
+static void test_clean_concurrent_transforms_agree(void **ctx)
+{
+    struct fixture *f = *ctx;
+    static const char *const names[] = {"seed-article", "harbor-gazette-ferry",
+                                        "valley-courier-oldsite", "le-littoral-marais"};
+    enum { N = 4 };
+    char *html[N], *expected[N];
+    pthread_t th[N];
+    struct worker_arg args[N];
+    for (int i = 0; i < N; i++) {
+        char path[1024];
+        snprintf(path, sizeof(path), "%s/config/samples/%s.html", NF_SOURCE_DIR, names[i]);
+        html[i] = read_file(path);
+        snprintf(path, sizeof(path), "%s/tests/fixtures/clean/%s.expected.txt", NF_SOURCE_DIR,
+                 names[i]);
+        expected[i] = read_file(path);
+        size_t el = strlen(expected[i]);
+        while (el > 0 && expected[i][el - 1] == '\n') {
+            expected[i][--el] = '\0';
+        }
+        args[i] = (struct worker_arg){f, html[i], expected[i], 0};
+        assert_int_equal(pthread_create(&th[i], NULL, worker, &args[i]), 0);
+    }
+    for (int i = 0; i < N; i++) {
+        assert_int_equal(pthread_join(th[i], NULL), 0);
+        assert_true(args[i].ok);
+        free(html[i]);
+        free(expected[i]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -847,6 +904,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_decoded_text_ignores_meta_charset, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_clean_concurrent_transforms_agree, setup, teardown),
     };
     return cmocka_run_group_tests_name("clean", tests, NULL, NULL);
 }
