@@ -472,6 +472,8 @@ static const struct prefix_rule prefix_lines[] = {
     {"aktualisiert am", 60},
     {"aktualisiert:", 60},
     {"vergrößern", 200},
+    {"(quelle", 160},
+    {"(source", 160},
     {"publié le", 80},
     {"mis à jour le", 80},
 };
@@ -503,9 +505,10 @@ static int is_counter_line(const char *s)
     while (*p == ' ') {
         p++;
     }
-    static const char *const words[] = {
-        "views", "view",   "reads",    "shares",      "share",        "comments", "comment",
-        "likes", "visits", "min read", "minute read", "minutes read", NULL};
+    static const char *const words[] = {"views",  "view",     "reads",       "shares",
+                                        "share",  "comments", "comment",     "likes",
+                                        "visits", "min read", "minute read", "minutes read",
+                                        "kb",     "mb",       NULL};
     for (size_t i = 0; words[i]; i++) {
         if (!strcmp(p, words[i])) {
             return 1;
@@ -591,6 +594,11 @@ int nf_boiler_line(const char *s, size_t len)
     low[n] = '\0';
     /* the "visit(s) today" counter of WordPress's post-views plugins, anywhere in a short line */
     if (n < 120 && strstr(low, "visit(s) today")) {
+        return 1;
+    }
+    /* a download link */
+    if (n < 100 && (strstr(low, "als pdf herunterladen") || strstr(low, "download pdf") ||
+                    strstr(low, "download as pdf"))) {
         return 1;
     }
     for (size_t i = 0; i < NPATS(prefix_lines); i++) {
