@@ -302,9 +302,15 @@ static enum verdict judge_block(const struct walker *w, const struct block *b,
 }
 
 /* A heading, or a short line ending in a colon, that introduces what follows. */
+static int ends_sentence(const struct walker *w, const struct block *b);
+
 static int is_label(const struct walker *w, const struct block *b)
 {
-    return is_heading(b->tag) || (b->len < 80 && w->text.data[b->off + b->len - 1] == ':');
+    if (is_heading(b->tag)) {
+        /* a long heading that reads as a sentence is a pull quote, not a box title */
+        return b->len < 60 || !ends_sentence(w, b);
+    }
+    return b->len < 80 && w->text.data[b->off + b->len - 1] == ':';
 }
 
 /* Compare the starts of two texts, ASCII case-insensitively, over n bytes. */
@@ -369,7 +375,7 @@ static void rescue_head_prose(const struct walker *w, unsigned char *v)
         first++;
     }
     for (size_t i = first; i-- > 0;) {
-        if (w->blocks[i].tag == T_H1) {
+        if (w->blocks[i].tag == T_H1 || v[i] == TITLE) {
             h1 = i;
             break;
         }
