@@ -1,7 +1,7 @@
 /* clean.c - the "clean" stage: raw-html -> cleaned. Turns a fetched page into its article text
  * and metadata (title, byline, date, language, site name, canonical URL, description).
- * Input decoding is in input.c, the extraction in extract.c (DOM walk and scoring), meta.c
- * (metadata) and boiler.c (chrome patterns).
+ * Input decoding is in input.c; the DOM walk and scoring in walk.c, the choice of the article
+ * in extract.c, metadata in meta.c and date.c, chrome patterns in boiler.c.
  */
 #include <libxml/parser.h>
 #include <stdint.h>
