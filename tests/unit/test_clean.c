@@ -57,6 +57,11 @@ static int setup_small_limit(void **ctx)
     return setup_conf(ctx, "clean.max_html_bytes", "1024");
 }
 
+static int setup_small_node_budget(void **ctx)
+{
+    return setup_conf(ctx, "clean.max_nodes", "1000");
+}
+
 static int teardown(void **ctx)
 {
     struct fixture *f = *ctx;
@@ -613,6 +618,23 @@ static void test_clean_over_limit_is_error_limit(void **ctx)
     nf_buf_free(&b);
 }
 
+static void test_clean_node_budget_truncates(void **ctx)
+{
+    struct nf_buf b = {0};
+    assert_int_equal(nf_buf_appends(&b, "<html><body><article>"), 0);
+    for (int i = 0; i < 3000; i++) {
+        assert_int_equal(nf_buf_appendf(&b, "<p>Paragraph %d. " P1 "</p>", i), 0);
+    }
+    assert_int_equal(nf_buf_appends(&b, "</article></body></html>"), 0);
+    json_t *rec = run_html(*ctx, b.data, NULL);
+    const char *t = text_of(rec);
+    assert_non_null(strstr(t, "Paragraph 0. "));
+    assert_null(strstr(t, "Paragraph 2999. ")); /* beyond the budget */
+    assert_true(json_is_true(json_object_get(rec, "truncated")));
+    json_decref(rec);
+    nf_buf_free(&b);
+}
+
 static void test_clean_deep_nesting_is_bounded(void **ctx)
 {
     struct nf_buf b = {0};
@@ -893,6 +915,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clean_over_limit_is_error_limit, setup_small_limit,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_deep_nesting_is_bounded, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_node_budget_truncates, setup_small_node_budget,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_clean_binary_garbage, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_windows1252_hint_decodes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_euc_kr_base64_with_hint_decodes, setup,
