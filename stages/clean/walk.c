@@ -368,6 +368,13 @@ static int is_hidden(const struct nf_attrs *a)
     return 0;
 }
 
+/* Does a class attribute name an article's part ("article-header", "entry-header")? */
+static int names_article(const char *cls)
+{
+    return cls && (strcasestr(cls, "article") || strcasestr(cls, "entry") ||
+                   strcasestr(cls, "story") || strcasestr(cls, "post"));
+}
+
 static void judge_class(struct walker *w, const char *cls, struct nf_boiler_verdict *v)
 {
     uint32_t h = 2166136261u;
@@ -402,9 +409,9 @@ static int enter(struct walker *w, xmlNode *node)
     }
     int weight = 0;
     int quiet = (d->flags & F_QUIET) && !(w->relaxed && (d->flags & F_RELAX));
-    if (d->tag == T_HEADER && w->in_article) {
-        /* inside an article a <header> holds its headline and lead, sometimes its text: the
-         * headline and byline lines are filtered later */
+    if (d->tag == T_HEADER && (w->in_article || names_article(a.cls))) {
+        /* an article's <header> holds its headline and lead, sometimes its text: the headline
+         * and byline lines are filtered later */
         quiet = 0;
     }
     if (d->tag != T_HTML && d->tag != T_BODY) {
