@@ -12,9 +12,9 @@
 
 /* Decoding: cJSON parses (about 15x faster than jansson's parser on page-sized records), then
  * the tree is converted to jansson, the API the stages use. cJSON is lenient where we are not,
- * so the checks it lacks come first: valid UTF-8 (which also rules out raw NUL bytes), no
- * escaped \u0000 (cJSON would silently cut the string there), and afterwards no trailing
- * garbage and no duplicate keys. Nesting is bounded by CJSON_NESTING_LIMIT (1000). */
+ * so the checks it lacks come first: valid UTF-8 (which also rules out raw NUL bytes), escaped
+ * \u0000 turned into U+FFFD (cJSON would silently cut the string there), and afterwards no
+ * trailing garbage and no duplicate keys. Nesting is bounded by CJSON_NESTING_LIMIT (1000). */
 
 /* Position of the first invalid UTF-8 sequence or NUL byte, or len if none. */
 static size_t nf_first_bad_byte(const char *s, size_t len)
@@ -52,22 +52,26 @@ static size_t nf_first_bad_byte(const char *s, size_t len)
     return len;
 }
 
-/* Is there an escaped NUL (\u0000) in buf? A backslash run of odd length makes an escape. */
-static int nf_has_escaped_nul(const char *buf, size_t len)
+/* Replace every escaped NUL (\u0000) in buf with \ufffd, the replacement character: same
+ * length, and no C string cut short (cJSON would end the string there; scraped pages do carry
+ * NULs). A backslash run of odd length makes an escape. Returns the number replaced. */
+static size_t nf_replace_escaped_nul(char *buf, size_t len)
 {
-    const char *p = buf;
-    const char *end = buf + len;
+    char *p = buf;
+    char *end = buf + len;
+    size_t n = 0;
     while ((p = memmem(p, (size_t)(end - p), "u0000", 5)) != NULL) {
         size_t bs = 0;
         for (const char *q = p - 1; q >= buf && *q == '\\'; q--) {
             bs++;
         }
         if (bs % 2 == 1) {
-            return 1;
+            memcpy(p + 1, "fffd", 4);
+            n++;
         }
         p += 5;
     }
-    return 0;
+    return n;
 }
 
 static int nf_decode_error(const char *buf, size_t len, size_t at, char *errstr,
@@ -164,16 +168,24 @@ int nf_record_decode(const char *buf, size_t len, size_t max_bytes, json_t **out
         return nf_decode_error(buf, len, bad, errstr, errstr_size,
                                buf[bad] ? "invalid UTF-8" : "NUL byte");
     }
-    if (nf_has_escaped_nul(buf, len)) {
-        return nf_seterr(errstr, errstr_size, NF_ERR_INVALID,
-                         "invalid JSON: \\u0000 (NUL) in a string");
+    char *copy = NULL;
+    if (memmem(buf, len, "u0000", 5)) {
+        if (!(copy = malloc(len))) {
+            return nf_seterr(errstr, errstr_size, NF_ERR_NOMEM, "out of memory");
+        }
+        memcpy(copy, buf, len);
+        if (nf_replace_escaped_nul(copy, len) > 0) {
+            buf = copy;
+        }
     }
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
     if (!root) {
         size_t at = end && end >= buf && end <= buf + len ? (size_t)(end - buf) : 0;
-        return nf_decode_error(buf, len, at, errstr, errstr_size,
-                               at >= len ? "unexpected end of input" : "syntax error");
+        int e = nf_decode_error(buf, len, at, errstr, errstr_size,
+                                at >= len ? "unexpected end of input" : "syntax error");
+        free(copy);
+        return e;
     }
     int err = 0;
     json_t *rec = NULL;
@@ -198,6 +210,7 @@ int nf_record_decode(const char *buf, size_t len, size_t max_bytes, json_t **out
     *out = rec;
 done:
     cJSON_Delete(root);
+    free(copy);
     return err;
 }
 
