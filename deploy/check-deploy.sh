@@ -24,11 +24,11 @@ for tool in yamllint yq jq; do
     fi
 done
 
-# Keys the deployment files may use before the binaries have them: each entry is "binary-kind key"
-# with a reason. Remove an entry once the key is in the binary's --list-config.
-#   stage metrics.port: the runner's HTTP server (/metrics, /healthz, /readyz; issue 6) is being
-#   added on main; the Deployments and compose set NEWSFLOW_METRICS_PORT=9464 already.
-pending_keys=("stage metrics.port")
+# Keys the deployment files may use before the binaries have them: each entry is "KIND KEY"
+# (KIND: stage or tool), with a comment giving the reason; a note is printed each time one is
+# used. Remove an entry once the key is in the binaries' --list-config. Empty now: metrics.port,
+# the last one, landed with the runner's metrics server.
+pending_keys=()
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
