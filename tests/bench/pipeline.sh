@@ -55,7 +55,7 @@ trap cleanup EXIT
 if [ -n "${NEWSFLOW_KAFKA_BOOTSTRAP_SERVERS:-}" ]; then
     bootstrap=$NEWSFLOW_KAFKA_BOOTSTRAP_SERVERS
 elif "$NF_ROOT/deploy/kafka.sh" status >/dev/null 2>&1; then
-    bootstrap=127.0.0.1:${NEWSFLOW_KAFKA_PORT:-9092}
+    bootstrap=127.0.0.1:${NEWSFLOW_LOCAL_KAFKA_PORT:-9092}
 else
     bootstrap=$("$NF_ROOT/deploy/kafka.sh" start)
     started_broker=1

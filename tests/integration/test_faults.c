@@ -134,8 +134,8 @@ static int run_script(const char *cmd)
 {
     char full[1024];
     snprintf(full, sizeof(full),
-             "NEWSFLOW_KAFKA_PORT=19392 NEWSFLOW_KAFKA_CONTROLLER_PORT=19393 "
-             "NEWSFLOW_KAFKA_DIR=/tmp/newsflow-fault-kafka bash %s/deploy/kafka.sh %s "
+             "NEWSFLOW_LOCAL_KAFKA_PORT=19392 NEWSFLOW_LOCAL_KAFKA_CONTROLLER_PORT=19393 "
+             "NEWSFLOW_LOCAL_KAFKA_DIR=/tmp/newsflow-fault-kafka bash %s/deploy/kafka.sh %s "
              ">>/tmp/newsflow-itest-fault-kafka.log 2>&1", NF_SOURCE_DIR, cmd);
     return system(full);
 }
