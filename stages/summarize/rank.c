@@ -122,8 +122,25 @@ void nf_rank_doc_free(struct nf_rank_doc *doc)
     nf_lex_toks_free(&doc->toks);
     nf_lex_vocab_free(&doc->vocab);
     free(doc->tf);
+    free(doc->idf);
     free(doc->sets);
     memset(doc, 0, sizeof(*doc));
+}
+
+int nf_rank_doc_weigh(struct nf_rank_doc *doc, const struct nf_idf *idf)
+{
+    size_t n = doc->vocab.terms.n;
+    free(doc->idf);
+    doc->idf = malloc((n ? n : 1) * sizeof(*doc->idf));
+    if (!doc->idf) {
+        return NF_ERR_NOMEM;
+    }
+    for (uint32_t t = 0; t < n; t++) {
+        size_t kn;
+        const char *key = nf_lex_table_key(&doc->vocab.terms, t, &kn);
+        doc->idf[t] = (float)nf_idf_weight(idf, key, kn);
+    }
+    return 0;
 }
 
 /* ---- features: each fills feat[k] for every sentence, raw; rank_normalise scales to [0, 1] */
@@ -157,6 +174,73 @@ static int rank_feat_centrality(struct rank_ctx *c, int k)
         }
         s->feat[k] = s->nset ? sum / sqrt((double)s->nset + 4.0) : 0.0;
     }
+    return 0;
+}
+
+/* Degree of each sentence in the graph whose edges are the TF-IDF cosine similarities of the
+ * sentences' content-word sets (LexRank's centrality without the power iteration: with a
+ * position prior beside it the plain degree ranks as well and costs one pass). Only the first
+ * RANK_GRAPH_MAX sentences are linked; later ones score 0 (a summary of news comes from the top). */
+#define RANK_GRAPH_MAX 200
+static int rank_feat_graph(struct rank_ctx *c, int k)
+{
+    struct nf_rank_doc *d = c->doc;
+    size_t n = d->nsent < RANK_GRAPH_MAX ? d->nsent : RANK_GRAPH_MAX;
+    double *norm = malloc((n ? n : 1) * 2 * sizeof(*norm));
+    if (!norm) {
+        return NF_ERR_NOMEM;
+    }
+    double *back = norm + n;
+    for (size_t i = 0; i < d->nsent; i++) {
+        d->sent[i].feat[k] = 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct nf_rank_sent *s = &d->sent[i];
+        double sq = 0;
+        for (size_t j = 0; j < s->nset; j++) {
+            double w = d->idf ? d->idf[d->sets[s->set0 + j]] : 1.0;
+            sq += w * w;
+        }
+        norm[i] = sqrt(sq);
+        back[i] = 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct nf_rank_sent *x = &d->sent[i];
+        if (norm[i] == 0) {
+            continue;
+        }
+        const uint32_t *p = d->sets + x->set0;
+        for (size_t j = i + 1; j < n; j++) {
+            const struct nf_rank_sent *y = &d->sent[j];
+            if (norm[j] == 0) {
+                continue;
+            }
+            const uint32_t *q = d->sets + y->set0;
+            size_t a = 0;
+            size_t b = 0;
+            double dot = 0;
+            while (a < x->nset && b < y->nset) {
+                if (p[a] == q[b]) {
+                    double w = d->idf ? d->idf[p[a]] : 1.0;
+                    dot += w * w;
+                    a++;
+                    b++;
+                } else if (p[a] < q[b]) {
+                    a++;
+                } else {
+                    b++;
+                }
+            }
+            double sim = dot / (norm[i] * norm[j]);
+            d->sent[i].feat[k] += sim; /* i links forward to the later j */
+            back[j] += sim;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        double v = d->sent[i].feat[k] + c->p->graph_backward * back[i];
+        d->sent[i].feat[k] = v > 0 ? v : 0.0;
+    }
+    free(norm);
     return 0;
 }
 
@@ -361,6 +445,7 @@ static const struct {
     [NF_RANK_CENTRALITY] = {"centrality", rank_feat_centrality, 1},
     [NF_RANK_ENTITY] = {"entity", rank_feat_entity, 1},
     [NF_RANK_QUOTE] = {"quote", rank_feat_quote, 0},
+    [NF_RANK_GRAPH] = {"graph", rank_feat_graph, 1},
 };
 
 static void rank_normalise(struct nf_rank_doc *d, int k)
@@ -548,6 +633,18 @@ int nf_rank_select(const struct nf_rank_doc *doc, const struct nf_rank_params *p
 {
     *nout = 0;
     if (doc->nsent == 0 || p->sentences == 0) {
+        return 0;
+    }
+    if (p->lead) {
+        /* Lead-N: the first sentences in article order, the title and headline line excepted */
+        for (size_t i = 0; i < doc->nsent && *nout < p->sentences; i++) {
+            if (!(doc->sent[i].flags & NF_RANK_SKIP)) {
+                out[(*nout)++] = i;
+            }
+        }
+        if (*nout == 0) {
+            out[(*nout)++] = 0;
+        }
         return 0;
     }
     struct rank_order *ord = malloc(doc->nsent * sizeof(*ord));

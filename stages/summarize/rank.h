@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "idf.h"
 #include "lexicon.h"
 #include "splitter.h"
 
@@ -20,6 +21,7 @@ enum nf_rank_feature {
     NF_RANK_CENTRALITY,   /* shares frequent content words with the rest of the article */
     NF_RANK_ENTITY,       /* mentions the article's recurring entities */
     NF_RANK_QUOTE,        /* share of the sentence inside quotation marks (weight < 0) */
+    NF_RANK_GRAPH,        /* LexRank-style degree in the TF-IDF cosine similarity graph */
     NF_RANK_NFEAT
 };
 
@@ -40,6 +42,9 @@ struct nf_rank_params {
     double position_decay; /* position prior = 1 / (1 + decay * index) */
     double diversity;      /* MMR: a candidate's score minus diversity * its similarity to the
                               closest chosen sentence */
+    double graph_backward; /* graph degree = sum of similarities to later sentences + this times
+                              the sum to earlier ones (PacSum-style direction; 1 = undirected) */
+    int lead;              /* 1: no scoring, the first `sentences` sentences (Lead-N baseline) */
     double weight[NF_RANK_NFEAT];
 };
 
@@ -69,6 +74,7 @@ struct nf_rank_doc {
     struct nf_lex_toks toks;
     struct nf_lex_vocab vocab;
     uint32_t *tf;    /* per term: occurrences in the article */
+    float *idf;      /* per term: IDF weight (nf_rank_doc_weigh), NULL until then */
     uint32_t *sets;  /* per-sentence distinct term ids, concatenated */
     size_t ncontent; /* content tokens in the article */
 };
@@ -78,6 +84,10 @@ struct nf_rank_doc {
 int nf_rank_doc_build(struct nf_rank_doc *doc, const char *text, size_t len,
                       const struct nf_split_opts *split, const struct nf_lex_table *stop);
 void nf_rank_doc_free(struct nf_rank_doc *doc);
+
+/* Look up every term of the article in idf (may hold no statistics: all weights 1). Call after
+ * nf_rank_doc_build and before nf_rank_score. Returns 0 or NF_ERR_NOMEM. */
+int nf_rank_doc_weigh(struct nf_rank_doc *doc, const struct nf_idf *idf);
 
 /* Fill every sentence's features and score. ents may be NULL (nents 0): the entity feature then
  * uses capitalised words instead. */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "idf.h"
 #include "keyphrase.h"
 #include "lexicon.h"
 #include "newsflow/err.h"
@@ -20,6 +21,7 @@
 
 struct sum_state {
     struct nf_lex_table stop; /* read-only after init */
+    struct nf_idf idf;        /* read-only after init */
     struct nf_rank_params rank;
     struct nf_split_opts split;
     size_t keyphrases;
@@ -36,6 +38,14 @@ static const struct nf_prop summarize_props[] = {
      "key phrases per article (the summaries schema allows at most 10)"},
     {"summarize.stopwords", NF_PROP_STR, "summarize/stopwords.txt", 0, 0, NULL,
      "stopword list, one word a line (relative to data.dir)"},
+    {"summarize.mode", NF_PROP_ENUM, "rank", 0, 0, "rank|lead",
+     "rank: score and pick sentences; lead: the first N sentences (the Lead-N baseline)"},
+    {"summarize.idf", NF_PROP_STR, "summarize/idf.tsv", 0, 0, NULL,
+     "document-frequency table (relative to data.dir; see config/summarize/README.md)"},
+    {"summarize.graph_weight", NF_PROP_DOUBLE, "0.3", 0, 100, NULL,
+     "weight of the TF-IDF similarity-graph centrality"},
+    {"summarize.graph_backward", NF_PROP_DOUBLE, "1.0", -10, 10, NULL,
+     "graph centrality counts similarity to earlier sentences this much (later ones count 1)"},
     {"summarize.min_words", NF_PROP_INT, "6", 0, 10000, NULL,
      "shorter sentences are chosen only when nothing else is left"},
     {"summarize.long_words", NF_PROP_INT, "60", 1, 100000, NULL,
@@ -70,6 +80,7 @@ static void summarize_destroy(void *state)
         return;
     }
     nf_lex_table_free(&st->stop);
+    nf_idf_free(&st->idf);
     free(st);
 }
 
@@ -92,7 +103,19 @@ static int summarize_init(const struct nf_conf *conf, void **statep, char *errst
     if (err) {
         goto done;
     }
+    err = nf_conf_path(conf, "summarize.idf", path, sizeof(path));
+    if (err) {
+        nf_seterr(errstr, errstr_size, err, "summarize.idf: cannot resolve path");
+        goto done;
+    }
+    err = nf_idf_load(path, &st->idf, errstr, errstr_size);
+    if (err) {
+        goto done;
+    }
     struct nf_rank_params *rp = &st->rank;
+    rp->lead = strcmp(nf_conf_get_str(conf, "summarize.mode"), "lead") == 0;
+    rp->graph_backward = nf_conf_get_double(conf, "summarize.graph_backward");
+    rp->weight[NF_RANK_GRAPH] = nf_conf_get_double(conf, "summarize.graph_weight");
     rp->sentences = (size_t)nf_conf_get_int(conf, "summarize.sentences");
     rp->max_words = (size_t)nf_conf_get_int(conf, "summarize.max_words");
     rp->min_words = (size_t)nf_conf_get_int(conf, "summarize.min_words");
@@ -224,6 +247,9 @@ static int summarize_transform(const void *state, json_t *rec, char *errstr, siz
     size_t headline = SIZE_MAX;
     if (!err && !untitled) {
         nf_rank_skip_title(&doc, json_string_value(title), json_string_length(title));
+    }
+    if (!err) {
+        err = nf_rank_doc_weigh(&doc, &st->idf);
     }
     if (!err) {
         headline = nf_rank_find_headline(&doc);
