@@ -155,7 +155,8 @@ struct rank_ctx {
 static int rank_feat_position(struct rank_ctx *c, int k)
 {
     for (size_t i = 0; i < c->doc->nsent; i++) {
-        c->doc->sent[i].feat[k] = 1.0 / (1.0 + c->p->position_decay * (double)i);
+        double from = (double)i + 1.0 - (double)c->p->position_plateau;
+        c->doc->sent[i].feat[k] = 1.0 / (1.0 + c->p->position_decay * (from > 0 ? from : 0.0));
     }
     return 0;
 }
@@ -169,8 +170,9 @@ static int rank_feat_centrality(struct rank_ctx *c, int k)
         struct nf_rank_sent *s = &d->sent[i];
         double sum = 0;
         for (size_t j = 0; j < s->nset; j++) {
-            uint32_t tf = d->tf[d->sets[s->set0 + j]];
-            sum += log((double)tf);
+            uint32_t term = d->sets[s->set0 + j];
+            double w = d->idf ? pow((double)d->idf[term], c->p->centrality_idf) : 1.0;
+            sum += log((double)d->tf[term]) * w;
         }
         s->feat[k] = s->nset ? sum / sqrt((double)s->nset + 4.0) : 0.0;
     }

@@ -42,9 +42,9 @@ static const struct nf_prop summarize_props[] = {
      "rank: score and pick sentences; lead: the first N sentences (the Lead-N baseline)"},
     {"summarize.idf", NF_PROP_STR, "summarize/idf.tsv", 0, 0, NULL,
      "document-frequency table (relative to data.dir; see config/summarize/README.md)"},
-    {"summarize.graph_weight", NF_PROP_DOUBLE, "0.3", 0, 100, NULL,
+    {"summarize.graph_weight", NF_PROP_DOUBLE, "0.6", 0, 100, NULL,
      "weight of the TF-IDF similarity-graph centrality"},
-    {"summarize.graph_backward", NF_PROP_DOUBLE, "1.0", -10, 10, NULL,
+    {"summarize.graph_backward", NF_PROP_DOUBLE, "-0.5", -10, 10, NULL,
      "graph centrality counts similarity to earlier sentences this much (later ones count 1)"},
     {"summarize.min_words", NF_PROP_INT, "6", 0, 10000, NULL,
      "shorter sentences are chosen only when nothing else is left"},
@@ -54,10 +54,14 @@ static const struct nf_prop summarize_props[] = {
      "skip a sentence sharing more than this share of its content words with a chosen one"},
     {"summarize.position_weight", NF_PROP_DOUBLE, "1.0", 0, 100, NULL,
      "weight of the lead-position prior"},
-    {"summarize.position_decay", NF_PROP_DOUBLE, "0.5", 0, 100, NULL,
-     "position prior = 1 / (1 + decay * sentence index)"},
+    {"summarize.position_decay", NF_PROP_DOUBLE, "0.3", 0, 100, NULL,
+     "position prior = 1 / (1 + decay * sentences after the plateau)"},
+    {"summarize.position_plateau", NF_PROP_INT, "1", 1, 1000, NULL,
+     "the first this many sentences get the full position prior; it decays after them"},
     {"summarize.centrality_weight", NF_PROP_DOUBLE, "0.3", 0, 100, NULL,
      "weight of word-frequency centrality"},
+    {"summarize.centrality_idf", NF_PROP_DOUBLE, "0", 0, 4, NULL,
+     "word-frequency centrality weighs each word by its IDF to this power (0 = not at all)"},
     {"summarize.entity_weight", NF_PROP_DOUBLE, "0.2", 0, 100, NULL,
      "weight of entity mentions (capitalised words when the record has no entities)"},
     {"summarize.quote_weight", NF_PROP_DOUBLE, "-0.1", -100, 100, NULL,
@@ -114,6 +118,7 @@ static int summarize_init(const struct nf_conf *conf, void **statep, char *errst
     }
     struct nf_rank_params *rp = &st->rank;
     rp->lead = strcmp(nf_conf_get_str(conf, "summarize.mode"), "lead") == 0;
+    rp->centrality_idf = nf_conf_get_double(conf, "summarize.centrality_idf");
     rp->graph_backward = nf_conf_get_double(conf, "summarize.graph_backward");
     rp->weight[NF_RANK_GRAPH] = nf_conf_get_double(conf, "summarize.graph_weight");
     rp->sentences = (size_t)nf_conf_get_int(conf, "summarize.sentences");
@@ -122,6 +127,7 @@ static int summarize_init(const struct nf_conf *conf, void **statep, char *errst
     rp->long_words = (size_t)nf_conf_get_int(conf, "summarize.long_words");
     rp->redundancy = nf_conf_get_double(conf, "summarize.redundancy");
     rp->position_decay = nf_conf_get_double(conf, "summarize.position_decay");
+    rp->position_plateau = (size_t)nf_conf_get_int(conf, "summarize.position_plateau");
     rp->weight[NF_RANK_POSITION] = nf_conf_get_double(conf, "summarize.position_weight");
     rp->weight[NF_RANK_CENTRALITY] = nf_conf_get_double(conf, "summarize.centrality_weight");
     rp->weight[NF_RANK_ENTITY] = nf_conf_get_double(conf, "summarize.entity_weight");
