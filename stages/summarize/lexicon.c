@@ -445,6 +445,10 @@ int nf_lex_tokenize(const char *text, size_t a, size_t b, uint32_t sent,
     int gap = 0;
     int first = 1;
     while (i < b) {
+        if (text[i] == ' ') {
+            i++; /* the common case between words: not a gap, not a word */
+            continue;
+        }
         size_t adv;
         uint32_t cp = lex_cp(text, i, b, &adv);
         if (!lex_is_word_cp(cp)) {
@@ -469,6 +473,9 @@ int nf_lex_tokenize(const char *text, size_t a, size_t b, uint32_t sent,
                 prev = c;
                 i++;
                 continue;
+            }
+            if (c < 0x80 && c != '-' && c != '\'' && c != '.' && c != ',') {
+                break; /* ASCII punctuation or space that cannot join a word */
             }
             cp = lex_cp(text, i, b, &adv);
             size_t jl;
