@@ -238,85 +238,61 @@ done:
     return err;
 }
 
-/* Index of the sentence containing code point cp (sentences are sorted), or nsent. */
-static size_t rank_sent_at(const struct nf_rank_doc *d, size_t cp)
-{
-    size_t lo = 0;
-    size_t hi = d->nsent;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (d->sent[mid].cp_end <= cp) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    return (lo < d->nsent && d->sent[lo].cp_start <= cp) ? lo : d->nsent;
-}
-
-/* With entities: sum over the distinct entity names in the sentence of log(1 + mentions). */
+/* With entities: the content words inside entity mentions ("putin" of "Vladimir Putin"), so that
+ * a full name and its later short forms count as one; then as rank_feat_capitals with those
+ * words in place of the capitalised ones. Word-level matching beat counting whole mention
+ * strings on the dev set (names recur in varying forms). */
 static int rank_feat_entities(struct rank_ctx *c, int k)
 {
     struct nf_rank_doc *d = c->doc;
-    struct nf_lex_table names = {0};
-    uint32_t *ids = NULL;
-    uint32_t *count = NULL;
-    size_t *last = NULL;
+    size_t *tcp = malloc((d->toks.n ? d->toks.n : 1) * sizeof(*tcp));
+    unsigned char *named = calloc(d->vocab.terms.n ? d->vocab.terms.n : 1, 1);
     int err = 0;
-    ids = malloc((c->nents ? c->nents : 1) * sizeof(*ids));
-    if (!ids) {
+    if (!tcp || !named) {
         err = NF_ERR_NOMEM;
         goto done;
     }
-    /* code-point offsets of the sentences (entity offsets count code points): one forward walk */
+    /* code-point offset of every token (entity offsets count code points): one forward walk */
     size_t cp = 0;
     size_t at = 0;
+    for (size_t t = 0; t < d->toks.n; t++) {
+        const struct nf_lex_tok *tok = &d->toks.v[t];
+        cp += nf_utf8_cplen(d->text + at, tok->start - at);
+        tcp[t] = cp;
+        cp += nf_utf8_cplen(d->text + tok->start, tok->end - tok->start);
+        at = tok->end;
+    }
+    for (size_t e = 0; e < c->nents; e++) {
+        size_t lo = 0;
+        size_t hi = d->toks.n;
+        while (lo < hi) { /* first token starting at or after the mention */
+            size_t mid = lo + (hi - lo) / 2;
+            if (tcp[mid] < c->ents[e].start) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        for (size_t t = lo; t < d->toks.n && tcp[t] < c->ents[e].end; t++) {
+            if (d->toks.v[t].term != NF_LEX_NONE) {
+                named[d->toks.v[t].term] = 1;
+            }
+        }
+    }
     for (size_t i = 0; i < d->nsent; i++) {
         struct nf_rank_sent *s = &d->sent[i];
-        cp += nf_utf8_cplen(d->text + at, s->start - at);
-        s->cp_start = cp;
-        cp += nf_utf8_cplen(d->text + s->start, s->end - s->start);
-        s->cp_end = cp;
-        at = s->end;
-    }
-    for (size_t e = 0; e < c->nents; e++) {
-        char key[128];
-        size_t kn = nf_lex_key(c->ents[e].text, c->ents[e].len, key, sizeof(key));
-        ids[e] = NF_LEX_NONE;
-        if (kn && (err = nf_lex_table_intern(&names, key, kn, &ids[e])) != 0) {
-            goto done;
+        double sum = 0;
+        for (size_t j = 0; j < s->nset; j++) {
+            uint32_t term = d->sets[s->set0 + j];
+            if (named[term] && d->tf[term] >= 2) {
+                sum += log(1.0 + (double)d->tf[term]);
+            }
         }
-    }
-    count = calloc(names.n ? names.n : 1, sizeof(*count));
-    last = malloc((names.n ? names.n : 1) * sizeof(*last));
-    if (!count || !last) {
-        err = NF_ERR_NOMEM;
-        goto done;
-    }
-    for (size_t e = 0; e < c->nents; e++) {
-        if (ids[e] != NF_LEX_NONE) {
-            count[ids[e]]++;
-        }
-    }
-    for (size_t n = 0; n < names.n; n++) {
-        last[n] = SIZE_MAX;
-    }
-    for (size_t i = 0; i < d->nsent; i++) {
-        d->sent[i].feat[k] = 0;
-    }
-    for (size_t e = 0; e < c->nents; e++) {
-        size_t si = rank_sent_at(d, c->ents[e].start);
-        if (ids[e] == NF_LEX_NONE || si >= d->nsent || last[ids[e]] == si) {
-            continue; /* each name counts once per sentence */
-        }
-        last[ids[e]] = si;
-        d->sent[si].feat[k] += log(1.0 + (double)count[ids[e]]);
+        s->feat[k] = sum;
     }
 done:
-    nf_lex_table_free(&names);
-    free(ids);
-    free(count);
-    free(last);
+    free(tcp);
+    free(named);
     return err;
 }
 

@@ -55,8 +55,6 @@ struct nf_rank_params {
 struct nf_rank_sent {
     size_t start; /* bytes */
     size_t end;
-    size_t cp_start; /* code points; filled only when the record has entities */
-    size_t cp_end;
     unsigned para;
     unsigned flags; /* NF_RANK_SKIP */
     size_t tok0;    /* first token in doc->toks */

@@ -183,6 +183,20 @@ done:
     return js;
 }
 
+/* Is an entity type one of the numeric ones (OntoNotes DATE, TIME, MONEY, PERCENT, QUANTITY,
+ * CARDINAL, ORDINAL)? type may be NULL. */
+static int sum_numeric_type(const char *type)
+{
+    static const char *const numeric[] = {"DATE",     "TIME",     "MONEY",  "PERCENT",
+                                          "QUANTITY", "CARDINAL", "ORDINAL"};
+    for (size_t i = 0; type && i < sizeof(numeric) / sizeof(numeric[0]); i++) {
+        if (strcmp(type, numeric[i]) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Entity mentions of the record, borrowed from rec; *n gets the count. Malformed items are
  * skipped: the summary does not depend on them. */
 static struct nf_rank_entity *sum_entities(const json_t *rec, size_t *n, int *err)
@@ -207,6 +221,9 @@ static struct nf_rank_entity *sum_entities(const json_t *rec, size_t *n, int *er
         const json_t *t = json_object_get(e, "text");
         const json_t *s = json_object_get(e, "start");
         const json_t *x = json_object_get(e, "end");
+        if (sum_numeric_type(json_string_value(json_object_get(e, "type")))) {
+            continue; /* dates and amounts say when and how much, not who or what */
+        }
         if (!json_is_string(t) || !json_is_integer(s) || !json_is_integer(x) ||
             json_integer_value(s) < 0 || json_integer_value(x) < json_integer_value(s)) {
             continue;
