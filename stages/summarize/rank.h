@@ -22,6 +22,7 @@ enum nf_rank_feature {
     NF_RANK_ENTITY,       /* mentions the article's recurring entities */
     NF_RANK_QUOTE,        /* share of the sentence inside quotation marks (weight < 0) */
     NF_RANK_GRAPH,        /* LexRank-style degree in the TF-IDF cosine similarity graph */
+    NF_RANK_PERSONAL,     /* speaks in the first or second person (I, we, you): weight < 0 */
     NF_RANK_NFEAT
 };
 

@@ -66,6 +66,8 @@ static const struct nf_prop summarize_props[] = {
      "weight of entity mentions (capitalised words when the record has no entities)"},
     {"summarize.quote_weight", NF_PROP_DOUBLE, "-0.1", -100, 100, NULL,
      "weight of the share of a sentence inside quotation marks (negative = penalty)"},
+    {"summarize.personal_weight", NF_PROP_DOUBLE, "-0.2", -100, 100, NULL,
+     "weight of first/second-person speech (I, we, you; negative = penalty)"},
     {"summarize.diversity", NF_PROP_DOUBLE, "0", 0, 100, NULL,
      "MMR: penalty times a candidate's similarity to the closest chosen sentence"},
     {"summarize.max_sentences", NF_PROP_INT, "2000", 1, 10000000, NULL,
@@ -132,6 +134,7 @@ static int summarize_init(const struct nf_conf *conf, void **statep, char *errst
     rp->weight[NF_RANK_CENTRALITY] = nf_conf_get_double(conf, "summarize.centrality_weight");
     rp->weight[NF_RANK_ENTITY] = nf_conf_get_double(conf, "summarize.entity_weight");
     rp->weight[NF_RANK_QUOTE] = nf_conf_get_double(conf, "summarize.quote_weight");
+    rp->weight[NF_RANK_PERSONAL] = nf_conf_get_double(conf, "summarize.personal_weight");
     rp->diversity = nf_conf_get_double(conf, "summarize.diversity");
     st->split.max_bytes = (size_t)nf_conf_get_int(conf, "summarize.max_sentence_bytes");
     st->split.max_spans = (size_t)nf_conf_get_int(conf, "summarize.max_sentences");
