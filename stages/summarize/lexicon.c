@@ -384,6 +384,33 @@ static int lex_joiner(const char *text, size_t p, size_t b, uint32_t prev, size_
     return 0;
 }
 
+/* Is the word form a first- or second-person pronoun? "I" only as a capital, the others
+ * lower-case or capitalised ("US" in capitals is the country). */
+static int lex_personal(const char *word, size_t n)
+{
+    static const char *const words[] = {"we", "my", "our", "me", "us", "you", "your", "i'm",
+                                        "i've", "we're", "you're", "we've", "ours", "yours"};
+    if (n == 1) {
+        return word[0] == 'I';
+    }
+    char c0 = (char)(word[0] | 0x20); /* every form starts with one of these letters */
+    if (n > 6 || (word[1] >= 'A' && word[1] <= 'Z') ||
+        (c0 != 'w' && c0 != 'm' && c0 != 'o' && c0 != 'u' && c0 != 'y' && c0 != 'i')) {
+        return 0;
+    }
+    char w[8];
+    for (size_t i = 0; i < n; i++) {
+        char ch = word[i];
+        w[i] = (char)((ch >= 'A' && ch <= 'Z') ? ch + 32 : ch);
+    }
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+        if (strlen(words[i]) == n && memcmp(w, words[i], n) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* First sight of word form id (word[0, n), token flags so far): decide its term and flags. */
 static int lex_new_form(struct nf_lex_vocab *v, uint32_t id, const char *word, size_t n,
                         unsigned tflags, const struct nf_lex_table *stop)
@@ -395,7 +422,7 @@ static int lex_new_form(struct nf_lex_vocab *v, uint32_t id, const char *word, s
             return NF_ERR_NOMEM;
         }
         v->form_term = term;
-        unsigned char *flags = realloc(v->form_flags, cap);
+        uint16_t *flags = realloc(v->form_flags, cap * sizeof(*flags));
         if (!flags) {
             return NF_ERR_NOMEM;
         }
@@ -433,7 +460,10 @@ static int lex_new_form(struct nf_lex_vocab *v, uint32_t id, const char *word, s
         flags |= NF_LEX_SHOUT;
     }
     v->form_term[id] = term;
-    v->form_flags[id] = (unsigned char)flags;
+    if (lex_personal(word, n)) {
+        flags |= NF_LEX_PERSON;
+    }
+    v->form_flags[id] = (uint16_t)flags;
     return 0;
 }
 

@@ -406,32 +406,6 @@ static int rank_feat_quote(struct rank_ctx *c, int k)
     return 0;
 }
 
-/* Is the word text[a, b) a first- or second-person pronoun? "I" only as a capital, the others
- * lower-case or capitalised ("US" in capitals is the country). */
-static int rank_personal_word(const char *text, size_t a, size_t b)
-{
-    static const char *const words[] = {"we", "my", "our", "me", "us", "you", "your", "i'm",
-                                        "i've", "we're", "you're"};
-    size_t n = b - a;
-    if (n == 1) {
-        return text[a] == 'I';
-    }
-    if (n > 6 || (n >= 2 && text[a + 1] >= 'A' && text[a + 1] <= 'Z')) {
-        return 0;
-    }
-    char w[8];
-    for (size_t i = 0; i < n; i++) {
-        char ch = text[a + i];
-        w[i] = (char)((ch >= 'A' && ch <= 'Z') ? ch + 32 : ch);
-    }
-    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
-        if (strlen(words[i]) == n && memcmp(w, words[i], n) == 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
 /* 1 when the sentence speaks in the first or second person: that is quoted speech or address to
  * the reader (even when the quotation marks were lost), rarely the news itself. */
 static int rank_feat_personal(struct rank_ctx *c, int k)
@@ -441,8 +415,7 @@ static int rank_feat_personal(struct rank_ctx *c, int k)
         struct nf_rank_sent *s = &d->sent[i];
         s->feat[k] = 0;
         for (size_t t = s->tok0; t < s->tok0 + s->ntok; t++) {
-            const struct nf_lex_tok *tok = &d->toks.v[t];
-            if ((tok->flags & NF_LEX_STOP) && rank_personal_word(d->text, tok->start, tok->end)) {
+            if (d->toks.v[t].flags & NF_LEX_PERSON) {
                 s->feat[k] = 1;
                 break;
             }

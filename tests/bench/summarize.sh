@@ -7,6 +7,9 @@
 #   bash tests/bench/summarize.sh [BUILD_DIR] [-X key=value ...]   (default build/)
 # Extra -X options go to the ranked run only (for trying weights). Key phrases: set KP_GOLD to a
 # JSONL file of {"id","text","keyphrases"} to score them with ../shared/tools/kp_score.py.
+# CALLGRIND=N (needs valgrind): also count instructions per article over the first N articles,
+# split into the runner's JSON decode, the stage's transform and the runner's encode (instruction
+# counts are repeatable on a shared machine, wall-clock times are not).
 set -euo pipefail
 NF_ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=$NF_ROOT/build
@@ -85,4 +88,20 @@ for l in open(sys.argv[1], encoding="utf-8"):
     echo "keyphrases ($(basename "$KP_GOLD")): $(python3 "$TOOLS/kp_score.py" "$KP_GOLD" "$TMP/kp.pred" | tail -1)"
 else
     echo "keyphrases: not scored (no gold key phrases in $SHARED/data; set KP_GOLD to score)"
+fi
+if [ -n "${CALLGRIND:-}" ]; then
+    head -n "$CALLGRIND" "$TMP/in.jsonl" >"$TMP/cg.in"
+    n=$(wc -l <"$TMP/cg.in")
+    valgrind --tool=callgrind --callgrind-out-file="$TMP/cg.out" "$BIN" --stdio "$@" \
+        <"$TMP/cg.in" >/dev/null 2>"$TMP/cg.log"
+    callgrind_annotate --inclusive=yes "$TMP/cg.out" 2>/dev/null | awk -v n="$n" '
+        function num(s) { gsub(",", "", s); return s + 0 }
+        /PROGRAM TOTALS/ { tot = num($1) }
+        / [^ ]*:nf_record_decode / { dec = num($1) }
+        / [^ ]*:summarize_transform / { xf = num($1) }
+        / [^ ]*:nf_record_encode / { enc = num($1) }
+        / [^ ]*:summarize_init / { ini = num($1) }
+        END { printf "instructions per article (callgrind, %d articles): total %.0fk = decode %.0fk + transform %.0fk + encode %.0fk + other %.0fk (init %.1fM once)\n",
+              n, tot / n / 1e3, dec / n / 1e3, xf / n / 1e3, enc / n / 1e3,
+              (tot - dec - xf - enc) / n / 1e3, ini / 1e6 }'
 fi
