@@ -1,7 +1,6 @@
 /* test_summarize_idf.c - unit tests of the summarize stage's IDF statistics
  * (stages/summarize/idf.c): loading config/summarize/idf.tsv, rejecting missing or corrupt tables
- * at init with the file named, the builder behind newsflow-build-idf on a tiny input, and the
- * two modes that use them: the TF-IDF similarity graph and the Lead-N baseline.
+ * at init with the file named, and the builder behind newsflow-build-idf on a tiny input.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,7 +18,6 @@
 #include "newsflow/stage.h"
 
 #include "../../stages/summarize/idf.h"
-#include "../../stages/summarize/rank.h"
 
 extern const struct nf_stage nf_stage_summarize;
 
@@ -210,60 +208,6 @@ static void test_idf_built_table_round_trips_through_load(void **state)
     unlink(path);
 }
 
-/* The similarity graph: with only the graph feature, the sentence that shares the most weighted
- * words with the others wins; a sentence sharing nothing scores 0. */
-static void test_graph_centrality_prefers_the_connected_sentence(void **state)
-{
-    (void)state;
-    static const char text[] = "Cats purr loudly at night. "
-                               "Volcanoes erupt rarely in winter. "
-                               "Cats and dogs purr, bark and sleep at night. "
-                               "Dogs bark at night.";
-    struct nf_rank_doc doc = {0};
-    const struct nf_lex_table nostop = {0};
-    struct nf_idf flat = {0};
-    assert_int_equal(nf_rank_doc_build(&doc, text, strlen(text), NULL, &nostop), 0);
-    assert_int_equal(nf_rank_doc_weigh(&doc, &flat), 0);
-    assert_int_equal(doc.nsent, 4);
-    struct nf_rank_params p = {.sentences = 1, .redundancy = 1, .graph_backward = 1,
-                               .position_plateau = 1};
-    p.weight[NF_RANK_GRAPH] = 1;
-    assert_int_equal(nf_rank_score(&doc, &p, NULL, 0), 0);
-    assert_int_equal(nf_rank_best(&doc), 2);
-    assert_true(doc.sent[1].feat[NF_RANK_GRAPH] == 0.0);
-    assert_true(doc.sent[2].feat[NF_RANK_GRAPH] == 1.0); /* normalised to the best */
-    /* looking only forward (backward 0), the last sentence has no later neighbour */
-    p.graph_backward = 0;
-    assert_int_equal(nf_rank_score(&doc, &p, NULL, 0), 0);
-    assert_true(doc.sent[3].feat[NF_RANK_GRAPH] == 0.0);
-    assert_true(doc.sent[0].feat[NF_RANK_GRAPH] > 0.0);
-    nf_rank_doc_free(&doc);
-}
-
-static void test_summarize_lead_mode_takes_first_sentences(void **state)
-{
-    (void)state;
-    const struct nf_prop *const tables[] = {nf_common_props, nf_stage_summarize.props, NULL};
-    struct nf_conf *conf = nf_conf_new(tables);
-    char err[512] = "";
-    assert_int_equal(nf_conf_set(conf, "summarize.mode", "lead", "test", err, sizeof(err)), 0);
-    assert_int_equal(nf_conf_set(conf, "summarize.sentences", "2", "test", err, sizeof(err)), 0);
-    void *st = NULL;
-    assert_int_equal(nf_stage_summarize.init(conf, &st, err, sizeof(err)), 0);
-    json_t *rec = json_pack("{s:s, s:s}", "id", "t", "text",
-                            "Short. The second sentence is here. The third one is the "
-                            "longest and most central sentence about sentences.");
-    assert_int_equal(nf_stage_summarize.transform(st, rec, err, sizeof(err)), 0);
-    const json_t *sum = json_object_get(rec, "summary");
-    assert_int_equal(json_array_size(sum), 2);
-    assert_string_equal(json_string_value(json_array_get(sum, 0)), "Short.");
-    assert_string_equal(json_string_value(json_array_get(sum, 1)),
-                        "The second sentence is here.");
-    json_decref(rec);
-    nf_stage_summarize.destroy(st);
-    nf_conf_destroy(conf);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -273,8 +217,6 @@ int main(void)
         cmocka_unit_test(test_idf_shipped_table_loads),
         cmocka_unit_test(test_idf_build_counts_each_term_once_per_document),
         cmocka_unit_test(test_idf_built_table_round_trips_through_load),
-        cmocka_unit_test(test_graph_centrality_prefers_the_connected_sentence),
-        cmocka_unit_test(test_summarize_lead_mode_takes_first_sentences),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
