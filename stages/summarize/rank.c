@@ -170,9 +170,8 @@ static int rank_feat_centrality(struct rank_ctx *c, int k)
         struct nf_rank_sent *s = &d->sent[i];
         double sum = 0;
         for (size_t j = 0; j < s->nset; j++) {
-            uint32_t term = d->sets[s->set0 + j];
-            double w = d->idf ? pow((double)d->idf[term], c->p->centrality_idf) : 1.0;
-            sum += log((double)d->tf[term]) * w;
+            uint32_t tf = d->tf[d->sets[s->set0 + j]];
+            sum += log((double)tf);
         }
         s->feat[k] = s->nset ? sum / sqrt((double)s->nset + 4.0) : 0.0;
     }

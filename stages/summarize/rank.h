@@ -46,7 +46,6 @@ struct nf_rank_params {
                               closest chosen sentence */
     double graph_backward; /* graph degree = sum of similarities to later sentences + this times
                               the sum to earlier ones (PacSum-style direction; 1 = undirected) */
-    double centrality_idf; /* centrality weighs each term by idf^this (0 = plain frequency) */
     int lead;              /* 1: no scoring, the first `sentences` sentences (Lead-N baseline) */
     double weight[NF_RANK_NFEAT];
 };

@@ -60,8 +60,6 @@ static const struct nf_prop summarize_props[] = {
      "the first this many sentences get the full position prior; it decays after them"},
     {"summarize.centrality_weight", NF_PROP_DOUBLE, "0.3", 0, 100, NULL,
      "weight of word-frequency centrality"},
-    {"summarize.centrality_idf", NF_PROP_DOUBLE, "0", 0, 4, NULL,
-     "word-frequency centrality weighs each word by its IDF to this power (0 = not at all)"},
     {"summarize.entity_weight", NF_PROP_DOUBLE, "0.2", 0, 100, NULL,
      "weight of entity mentions (capitalised words when the record has no entities)"},
     {"summarize.quote_weight", NF_PROP_DOUBLE, "-0.1", -100, 100, NULL,
@@ -120,7 +118,6 @@ static int summarize_init(const struct nf_conf *conf, void **statep, char *errst
     }
     struct nf_rank_params *rp = &st->rank;
     rp->lead = strcmp(nf_conf_get_str(conf, "summarize.mode"), "lead") == 0;
-    rp->centrality_idf = nf_conf_get_double(conf, "summarize.centrality_idf");
     rp->graph_backward = nf_conf_get_double(conf, "summarize.graph_backward");
     rp->weight[NF_RANK_GRAPH] = nf_conf_get_double(conf, "summarize.graph_weight");
     rp->sentences = (size_t)nf_conf_get_int(conf, "summarize.sentences");
