@@ -5,7 +5,8 @@
 #   use the same splitter) on the whole set and on its halves (first 250 / last 250 articles),
 #   and prints articles/s and peak RSS (GNU time) of the --stdio run.
 #   bash tests/bench/summarize.sh [BUILD_DIR] [-X key=value ...]   (default build/)
-# Extra -X options go to the ranked run only (for trying weights). Key phrases: set KP_GOLD to a
+# The "w/ents" line runs the articles through newsflow-entities first (the pipeline's real
+# input, with "entities") when that binary is built. Extra -X options go to the ranked runs only. Key phrases: set KP_GOLD to a
 # JSONL file of {"id","text","keyphrases"} to score them with ../shared/tools/kp_score.py.
 # CALLGRIND=N (needs valgrind): also count instructions per article over the first N articles,
 # split into the runner's JSON decode, the stage's transform and the runner's encode (instruction
@@ -37,11 +38,14 @@ for l in open(sys.argv[1], encoding="utf-8"):
     "$DEV" >"$TMP/in.jsonl"
 N=$(wc -l <"$TMP/in.jsonl")
 
-# run NAME [-X ...]: stage output in $TMP/NAME.out, "seconds peakKB" in $TMP/NAME.time
+# run NAME [-X ...]: stage output in $TMP/NAME.out, "seconds peakKB" in $TMP/NAME.time; the input
+# is $TMP/in.jsonl, or $TMP/NAME.in when that exists
 run() {
     local name=$1
+    local in=$TMP/in.jsonl
     shift
-    /usr/bin/time -f "%e %M" -o "$TMP/$name.time" "$BIN" --stdio "$@" <"$TMP/in.jsonl" \
+    [ -f "$TMP/$name.in" ] && in=$TMP/$name.in
+    /usr/bin/time -f "%e %M" -o "$TMP/$name.time" "$BIN" --stdio "$@" <"$in" \
         >"$TMP/$name.out" 2>"$TMP/$name.log" || { cat "$TMP/$name.log" >&2; exit 1; }
     python3 -c 'import json,sys
 for l in open(sys.argv[1], encoding="utf-8"):
@@ -64,10 +68,16 @@ print("%-8s %s | %s | %s | %3.0f words" % (sys.argv[3], m(d), m(d[:h]), m(d[h:])
 
 run lead -X summarize.mode=lead
 run rank "$@"
+# the pipeline's own input: the same articles through the entities stage first, when it is built
+if [ -x "$BUILD/bin/newsflow-entities" ]; then
+    "$BUILD/bin/newsflow-entities" --stdio <"$TMP/in.jsonl" >"$TMP/ents.in" 2>/dev/null
+    run ents "$@"
+fi
 echo "== summarize on $(basename "$DEV") ($N articles), ROUGE F1 x100: R1 R2 RLsum"
 echo "         all               | first half        | second half"
 score lead Lead-3
 score rank ranked
+[ -f "$TMP/ents.doc" ] && score ents w/ents
 python3 -c 'import json,sys
 a=[json.loads(l) for l in open(sys.argv[1])]; b=[json.loads(l) for l in open(sys.argv[2])]
 h=len(a)//2
