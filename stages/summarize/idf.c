@@ -55,8 +55,8 @@ int nf_idf_load(const char *path, struct nf_idf *idf, char *errstr, size_t errst
         lineno++;
         size_t n = strlen(line);
         if (lineno > IDF_MAX_LINES || (n == sizeof(line) - 1 && line[n - 1] != '\n')) {
-            err = nf_seterr(errstr, errstr_size, NF_ERR_INVALID, "%s:%lu: line too long or too many lines",
-                            path, lineno);
+            err = nf_seterr(errstr, errstr_size, NF_ERR_INVALID,
+                            "%s:%lu: line too long or too many lines", path, lineno);
             goto done;
         }
         if (line[0] == '#' || line[0] == '\n' || (line[0] == '\r' && line[1] == '\n')) {
@@ -216,8 +216,7 @@ static int idf_count_doc(const char *text, size_t len, const struct nf_lex_table
 }
 
 int nf_idf_build(FILE *in, FILE *out, const struct nf_lex_table *stop, uint32_t min_df,
-                 size_t max_line, size_t *ndocs, size_t *nterms, char *errstr,
-                 size_t errstr_size)
+                 size_t max_line, size_t *ndocs, size_t *nterms, char *errstr, size_t errstr_size)
 {
     struct nf_lex_table all = {0};
     uint32_t *df = NULL;
@@ -246,8 +245,8 @@ int nf_idf_build(FILE *in, FILE *out, const struct nf_lex_table *stop, uint32_t 
         }
         const json_t *text = json_object_get(rec, "text");
         if (json_is_string(text)) {
-            err = idf_count_doc(json_string_value(text), json_string_length(text), stop, &all,
-                                &df, &cap);
+            err = idf_count_doc(json_string_value(text), json_string_length(text), stop, &all, &df,
+                                &cap);
             (*ndocs)++;
         }
         json_decref(rec);

@@ -36,7 +36,6 @@ double nf_idf_weight(const struct nf_idf *idf, const char *key, size_t n);
  * >= min_df, sorted by byte order. Lines longer than max_line bytes are an error. *ndocs and
  * *nterms get the counts. Returns 0 or an nf_err with errstr set. */
 int nf_idf_build(FILE *in, FILE *out, const struct nf_lex_table *stop, uint32_t min_df,
-                 size_t max_line, size_t *ndocs, size_t *nterms, char *errstr,
-                 size_t errstr_size);
+                 size_t max_line, size_t *ndocs, size_t *nterms, char *errstr, size_t errstr_size);
 
 #endif

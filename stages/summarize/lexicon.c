@@ -388,8 +388,8 @@ static int lex_joiner(const char *text, size_t p, size_t b, uint32_t prev, size_
  * lower-case or capitalised ("US" in capitals is the country). */
 static int lex_personal(const char *word, size_t n)
 {
-    static const char *const words[] = {"we", "my", "our", "me", "us", "you", "your", "i'm",
-                                        "i've", "we're", "you're", "we've", "ours", "yours"};
+    static const char *const words[] = {"we",  "my",   "our",   "me",     "us",    "you",  "your",
+                                        "i'm", "i've", "we're", "you're", "we've", "ours", "yours"};
     if (n == 1) {
         return word[0] == 'I';
     }

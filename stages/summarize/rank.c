@@ -193,7 +193,7 @@ static int rank_feat_graph(struct rank_ctx *c, int k)
     struct nf_rank_doc *d = c->doc;
     size_t n = d->nsent < RANK_GRAPH_MAX ? d->nsent : RANK_GRAPH_MAX;
     size_t nterms = d->vocab.terms.n;
-    double *inv = malloc((n ? n : 1) * sizeof(*inv));          /* 1 / |i|, 0 if empty */
+    double *inv = malloc((n ? n : 1) * sizeof(*inv));            /* 1 / |i|, 0 if empty */
     double *total = calloc(nterms ? nterms : 1, sizeof(*total)); /* sum of 1/|j| holding t */
     double *seen = calloc(nterms ? nterms : 1, sizeof(*seen));   /* ... over j before i */
     int err = 0;

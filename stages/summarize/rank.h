@@ -35,18 +35,18 @@ struct nf_rank_entity {
 };
 
 struct nf_rank_params {
-    size_t sentences;      /* how many to pick (>= 1) */
-    size_t max_words;      /* word budget over the summary, 0 = none */
-    size_t min_words;      /* shorter sentences only when nothing else is left */
-    size_t long_words;     /* longer sentences only when nothing else is left */
-    double redundancy;     /* skip a sentence whose content-word overlap with a chosen one is > */
-    double position_decay; /* position prior = 1 / (1 + decay * max(0, index + 1 - plateau)) */
+    size_t sentences;        /* how many to pick (>= 1) */
+    size_t max_words;        /* word budget over the summary, 0 = none */
+    size_t min_words;        /* shorter sentences only when nothing else is left */
+    size_t long_words;       /* longer sentences only when nothing else is left */
+    double redundancy;       /* skip a sentence whose content-word overlap with a chosen one is > */
+    double position_decay;   /* position prior = 1 / (1 + decay * max(0, index + 1 - plateau)) */
     size_t position_plateau; /* the first this many sentences get the full prior (>= 1) */
-    double diversity;      /* MMR: a candidate's score minus diversity * its similarity to the
-                              closest chosen sentence */
-    double graph_backward; /* graph degree = sum of similarities to later sentences + this times
-                              the sum to earlier ones (PacSum-style direction; 1 = undirected) */
-    int lead;              /* 1: no scoring, the first `sentences` sentences (Lead-N baseline) */
+    double diversity;        /* MMR: a candidate's score minus diversity * its similarity to the
+                                closest chosen sentence */
+    double graph_backward;   /* graph degree = sum of similarities to later sentences + this times
+                                the sum to earlier ones (PacSum-style direction; 1 = undirected) */
+    int lead;                /* 1: no scoring, the first `sentences` sentences (Lead-N baseline) */
     double weight[NF_RANK_NFEAT];
 };
 

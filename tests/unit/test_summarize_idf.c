@@ -64,13 +64,13 @@ static void test_idf_rejects_corrupt_tables_naming_file_and_line(void **state)
         const char *where; /* expected in the message after the path */
     } cases[] = {
         {"# only a comment\n", "no \"docs"},
-        {"minist\t4\ndocs\t10\n", ":1:"},          /* terms before the docs line */
-        {"docs\t10\nminist\t11\n", ":2:"},         /* df over docs */
-        {"docs\t10\nminist\tfour\n", ":2:"},       /* not a number */
-        {"docs\t10\nminist 4\n", ":2:"},           /* no tab */
-        {"docs\t10\nminist\t0\n", ":2:"},          /* df 0 */
+        {"minist\t4\ndocs\t10\n", ":1:"},            /* terms before the docs line */
+        {"docs\t10\nminist\t11\n", ":2:"},           /* df over docs */
+        {"docs\t10\nminist\tfour\n", ":2:"},         /* not a number */
+        {"docs\t10\nminist 4\n", ":2:"},             /* no tab */
+        {"docs\t10\nminist\t0\n", ":2:"},            /* df 0 */
         {"docs\t10\nminist\t4\nminist\t5\n", ":3:"}, /* duplicate */
-        {"docs\t10\nminist\t4x\n", ":2:"},         /* trailing junk */
+        {"docs\t10\nminist\t4x\n", ":2:"},           /* trailing junk */
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char path[64];

@@ -35,8 +35,8 @@ static void test_graph_centrality_prefers_the_connected_sentence(void **state)
     assert_int_equal(nf_rank_doc_build(&doc, text, strlen(text), NULL, &nostop), 0);
     assert_int_equal(nf_rank_doc_weigh(&doc, &flat), 0);
     assert_int_equal(doc.nsent, 4);
-    struct nf_rank_params p = {.sentences = 1, .redundancy = 1, .graph_backward = 1,
-                               .position_plateau = 1};
+    struct nf_rank_params p = {
+        .sentences = 1, .redundancy = 1, .graph_backward = 1, .position_plateau = 1};
     p.weight[NF_RANK_GRAPH] = 1;
     assert_int_equal(nf_rank_score(&doc, &p, NULL, 0), 0);
     assert_int_equal(nf_rank_best(&doc), 2);
@@ -67,8 +67,7 @@ static void test_summarize_lead_mode_takes_first_sentences(void **state)
     const json_t *sum = json_object_get(rec, "summary");
     assert_int_equal(json_array_size(sum), 2);
     assert_string_equal(json_string_value(json_array_get(sum, 0)), "Short.");
-    assert_string_equal(json_string_value(json_array_get(sum, 1)),
-                        "The second sentence is here.");
+    assert_string_equal(json_string_value(json_array_get(sum, 1)), "The second sentence is here.");
     json_decref(rec);
     nf_stage_summarize.destroy(st);
     nf_conf_destroy(conf);
@@ -82,8 +81,8 @@ static void score_only(struct nf_rank_doc *doc, const char *text, int k,
     static const struct nf_idf flat = {0};
     assert_int_equal(nf_rank_doc_build(doc, text, strlen(text), NULL, &nostop), 0);
     assert_int_equal(nf_rank_doc_weigh(doc, &flat), 0);
-    struct nf_rank_params p = {.sentences = 1, .redundancy = 1, .graph_backward = 1,
-                               .position_plateau = 1};
+    struct nf_rank_params p = {
+        .sentences = 1, .redundancy = 1, .graph_backward = 1, .position_plateau = 1};
     p.weight[k] = 1;
     assert_int_equal(nf_rank_score(doc, &p, ents, nents), 0);
 }

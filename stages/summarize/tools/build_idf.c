@@ -44,8 +44,8 @@ int main(int argc, char **argv)
         printf("# document frequencies for the summarize stage, built by newsflow-build-idf\n"
                "# (min df %lu); provenance: config/summarize/README.md\n",
                min_df);
-        rc = nf_idf_build(stdin, stdout, &stop, (uint32_t)min_df, (size_t)64 << 20, &ndocs,
-                          &nterms, err, sizeof(err));
+        rc = nf_idf_build(stdin, stdout, &stop, (uint32_t)min_df, (size_t)64 << 20, &ndocs, &nterms,
+                          err, sizeof(err));
     }
     nf_lex_table_free(&stop);
     if (rc != 0) {
