@@ -236,6 +236,9 @@ int nf_idf_build(FILE *in, FILE *out, const struct nf_lex_table *stop, uint32_t 
                             lineno, max_line);
             goto done;
         }
+        if (strspn(line, " \t\r\n") == (size_t)got) {
+            continue; /* a blank line */
+        }
         json_error_t jerr;
         json_t *rec = json_loadb(line, (size_t)got, 0, &jerr);
         if (!rec) {

@@ -31,7 +31,7 @@ void nf_idf_free(struct nf_idf *idf);
 double nf_idf_weight(const struct nf_idf *idf, const char *key, size_t n);
 
 /* Builder: read JSONL records from in (one object a line, its string "text" = one document;
- * other keys ignored, lines without "text" skipped), count each content term once per document
+ * other keys ignored; blank lines and records without "text" skipped), count each content term once per document
  * with the stage's tokenizer and stopwords, and write the table to out with the terms whose df
  * >= min_df, sorted by byte order. Lines longer than max_line bytes are an error. *ndocs and
  * *nterms get the counts. Returns 0 or an nf_err with errstr set. */

@@ -140,6 +140,7 @@ static void test_idf_build_counts_each_term_once_per_document(void **state)
         "{\"id\": \"a\", \"text\": \"Ministers met. The ministers argued about farms.\"}\n"
         "{\"id\": \"b\", \"text\": \"Farm ministers resigned.\"}\n"
         "{\"id\": \"c\", \"no_text\": 1}\n"
+        "\n"
         "{\"id\": \"d\", \"text\": \"Farms, farms and farming.\"}\n";
     FILE *in = fmemopen((void *)input, sizeof(input) - 1, "r");
     char *outbuf = NULL;
