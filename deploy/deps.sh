@@ -7,7 +7,7 @@
 set -euo pipefail
 
 NF_BUILD_PKGS=(build-essential cmake pkg-config librdkafka-dev libjansson-dev libpcre2-dev
-               libxml2-dev zlib1g-dev libcmocka-dev)
+               libxml2-dev zlib1g-dev libmicrohttpd-dev libcmocka-dev)
 NF_TEST_PKGS=(python3 time)
 
 nf_missing_pkgs() {

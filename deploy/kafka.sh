@@ -18,6 +18,9 @@
 #   status  Exit 0 if running and answering, 1 if the process is up but not answering, 3 if it
 #           is not running.
 #   fetch   Only download the jars into the cache (e.g. a CI cache warm-up step).
+#   stop --keep-data / start --keep-data
+#           Keep the storage on stop and resume on it at start: a broker restart with topics,
+#           records and committed offsets intact (the fault-injection tests use it).
 #
 # Environment (defaults in brackets):
 #   NEWSFLOW_KAFKA_VERSION          kafka_2.13 version, 4.x [the <kafka.version> of deploy/kafka/pom.xml]
@@ -306,17 +309,22 @@ cmd_start() {
     fetch
     need_tools
 
-    # Each start is from clean: fresh data dir, fresh cluster id, fresh log.
-    rm -rf "$data_dir"
     rm -f "$pid_file"
-    write_config
-    cluster_id=$(new_cluster_id)
     t0=$(now_ms)
-    say "formatting $data_dir (cluster id $cluster_id)"
-    if ! "$java" -cp "$libs/*" kafka.tools.StorageTool format \
-            -t "$cluster_id" -c "$props" >"$run_dir/format.log" 2>&1; then
-        cat "$run_dir/format.log" >&2
-        die "formatting the storage failed"
+    if [[ $keep_data == 1 && -f $data_dir/meta.properties ]]; then
+        # a restart (fault tests): same storage, topics and committed offsets as before
+        say "restarting on the existing storage in $data_dir"
+    else
+        # Each start is from clean: fresh data dir, fresh cluster id, fresh log.
+        rm -rf "$data_dir"
+        write_config
+        cluster_id=$(new_cluster_id)
+        say "formatting $data_dir (cluster id $cluster_id)"
+        if ! "$java" -cp "$libs/*" kafka.tools.StorageTool format \
+                -t "$cluster_id" -c "$props" >"$run_dir/format.log" 2>&1; then
+            cat "$run_dir/format.log" >&2
+            die "formatting the storage failed"
+        fi
     fi
 
     say "starting Kafka $version ($java)"
@@ -362,7 +370,11 @@ cmd_stop() {
         say "not running"
     fi
     rm -f "$pid_file"
-    rm -rf "$data_dir"
+    if [[ $keep_data == 1 ]]; then
+        say "storage kept in $data_dir (start --keep-data resumes on it)"
+    else
+        rm -rf "$data_dir"
+    fi
     if port_open "$port"; then
         say "warning: $host:$port is still in use by another process"
     fi
@@ -384,6 +396,8 @@ cmd_status() {
 
 main() {
     [[ $version =~ ^4\. ]] || say "warning: Kafka $version is not a 4.x release; only 4.x is supported"
+    keep_data=0
+    [[ ${2:-} == --keep-data ]] && keep_data=1
     case ${1:-} in
         start) cmd_start ;;
         stop) cmd_stop ;;

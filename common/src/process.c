@@ -33,8 +33,20 @@ const struct nf_prop nf_runner_props[] = {
      "then reprocessed after restart)"},
     {"startup.timeout.ms", NF_PROP_INT, "60000", 0, 3600000, NULL,
      "how long to wait for the cluster and the topics at start-up; 0 = forever"},
-    {"processing.guarantee", NF_PROP_ENUM, "at_least_once", 0, 0, "at_least_once",
-     "delivery guarantee (an input's offset is committed only after its output is acknowledged)"},
+    {"trace.label", NF_PROP_STR, NULL, 0, 0, NULL,
+     "a deployment label added to this stage's trace entries (e.g. \"v2-reprocess\"), so "
+     "consumers can tell results of a replay apart"},
+    {"metrics.port", NF_PROP_INT, "0", 0, 65535, NULL,
+     "serve /metrics (Prometheus), /healthz and /readyz on this port (0: off)"},
+    {"metrics.bind", NF_PROP_STR, "0.0.0.0", 0, 0, NULL, "IPv4 address the metrics port binds"},
+    {"metrics.stats_interval_ms", NF_PROP_INT, "5000", 1000, 3600000, NULL,
+     "how often librdkafka statistics (consumer lag, broker state) refresh the metrics"},
+    {"processing.guarantee", NF_PROP_ENUM, "at_least_once", 0, 0, "at_least_once|exactly_once",
+     "at_least_once: an input's offset is committed after its output is acknowledged; "
+     "exactly_once: outputs and offsets commit together in Kafka transactions (readers use "
+     "isolation.level=read_committed)"},
+    {"commit.interval.ms", NF_PROP_INT, "100", 1, 600000, NULL,
+     "exactly_once: how often the open transaction (outputs + offsets) is committed"},
     NF_PROP_END,
 };
 
@@ -49,6 +61,7 @@ void nf_processor_init(struct nf_processor *p, const struct nf_stage *stage,
     p->retry_backoff_ms = (int)nf_conf_get_int(conf, "retry.backoff.ms");
     p->retry_backoff_max_ms = (int)nf_conf_get_int(conf, "retry.backoff.max.ms");
     p->stop = stop;
+    p->trace_label = nf_conf_get_str(conf, "trace.label");
 }
 
 /* Sleep ms, waking early (returns 1) when a stop is requested. */
@@ -68,8 +81,8 @@ static int nf_sleep_unless_stopped(volatile sig_atomic_t *stop, int ms)
 }
 
 /* Append this stage's entry to the record's "trace" array (replacing a non-array). */
-static int nf_trace_append(json_t *rec, const struct nf_stage *stage, const struct nf_source *src,
-                           double ms)
+static int nf_trace_append(json_t *rec, const struct nf_processor *p,
+                           const struct nf_source *src, double ms)
 {
     char ts[40];
     nf_rfc3339(nf_now_ms(), ts, sizeof(ts));
@@ -81,9 +94,14 @@ static int nf_trace_append(json_t *rec, const struct nf_stage *stage, const stru
         }
     }
     double rounded = floor(ms * 1000.0 + 0.5) / 1000.0; /* microseconds are plenty */
-    json_t *e = json_pack("{s:s, s:s, s:s, s:f, s:s, s:i, s:I}", "stage", stage->name, "version",
-                          stage->version, "at", ts, "processing_ms", rounded, "topic", src->topic,
-                          "partition", (int)src->partition, "offset", (json_int_t)src->offset);
+    json_t *e = json_pack("{s:s, s:s, s:s, s:f, s:s, s:i, s:I}", "stage", p->stage->name,
+                          "version", p->stage->version, "at", ts, "processing_ms", rounded,
+                          "topic", src->topic, "partition", (int)src->partition, "offset",
+                          (json_int_t)src->offset);
+    if (e && p->trace_label && json_object_set_new(e, "label", json_string(p->trace_label))) {
+        json_decref(e);
+        e = NULL;
+    }
     if (!e || json_array_append_new(trace, e) != 0) {
         return NF_ERR_NOMEM;
     }
@@ -140,6 +158,7 @@ void nf_process(const struct nf_processor *p, const char *buf, size_t len,
             nf_dead(res, "retries", why);
             goto done;
         }
+        res->retries++;
         nf_log_warn("id=%s transient error (attempt %d of %d), retrying in %d ms: %s", res->id,
                     attempt + 1, p->retry_max + 1, backoff, res->reason);
         if (nf_sleep_unless_stopped(p->stop, backoff)) {
@@ -174,7 +193,7 @@ void nf_process(const struct nf_processor *p, const char *buf, size_t len,
         goto done;
     }
     res->ms = (nf_mono_sec() - t0) * 1000.0;
-    if (nf_trace_append(rec, p->stage, src, res->ms) != 0 ||
+    if (nf_trace_append(rec, p, src, res->ms) != 0 ||
         !(res->out = nf_record_encode(rec, &res->out_len))) {
         nf_dead(res, "transform", "out of memory encoding the output");
         goto done;

@@ -38,6 +38,7 @@ struct nf_processor {
     int retry_backoff_ms;
     int retry_backoff_max_ms;
     volatile sig_atomic_t *stop; /* polled during retry back-off */
+    const char *trace_label;     /* trace.label, or NULL */
 };
 
 /* Result of nf_process(); out (malloc'ed) belongs to the caller. */
@@ -48,7 +49,8 @@ struct nf_processed {
     char id[NF_ID_MAX + 1]; /* the record id when known, else "" */
     const char *err_class;  /* "decode" | "validate" | "transform" | "retries" */
     char reason[512];
-    double ms; /* processing time */
+    double ms;   /* processing time */
+    int retries; /* transient failures retried */
 };
 
 /* Decode, validate, transform (with retries) and encode one input; appends the trace entry. */

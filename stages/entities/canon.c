@@ -75,6 +75,38 @@ static uint64_t word_key(const char *text, size_t b0, size_t b1, int last)
     return text_key(text, a, z, NF_ENT_PERSON);
 }
 
+#define ACRO_MAX 8
+
+/* The letters of an all-capitals word ("KCNA", "U.N."), 2..ACRO_MAX of them, into out; else 0. */
+static size_t acronym(const char *s, size_t n, char *out)
+{
+    size_t k, m = 0;
+    for (k = 0; k < n; k++) {
+        if (s[k] >= 'A' && s[k] <= 'Z' && m < ACRO_MAX) {
+            out[m++] = s[k];
+        } else if (s[k] != '.') {
+            return 0;
+        }
+    }
+    return m >= 2 ? m : 0;
+}
+
+/* Initials of the capitalised words of a name ("Bank of England" -> "BE"), or 0 if more than
+ * ACRO_MAX. */
+static size_t initials(const char *s, size_t n, char *out)
+{
+    size_t k, m = 0;
+    for (k = 0; k < n; k++) {
+        if ((k == 0 || s[k - 1] == ' ' || s[k - 1] == '-') && s[k] >= 'A' && s[k] <= 'Z') {
+            if (m == ACRO_MAX) {
+                return 0;
+            }
+            out[m++] = s[k];
+        }
+    }
+    return m;
+}
+
 static int in_lead(const struct nf_ent_doc *doc, const struct nf_ent_span *m)
 {
     char buf[256];
@@ -162,6 +194,25 @@ json_t *nf_ent_canon_build(const struct nf_ent_doc *doc, const struct nf_ent_spa
             wkeys[2 * i + 1] = word_key(doc->text, g[i].name_b0, g[i].name_b1, 0);
         }
     }
+    /* an acronym joins the multi-word name it abbreviates: KCNA -> Korean Central News Agency */
+    for (i = 0; i < ng; i++) {
+        char a[ACRO_MAX + 1], b[ACRO_MAX + 1];
+        size_t na, best = ng;
+        if (g[i].multi || g[i].type == NF_ENT_PERSON ||
+            (na = acronym(doc->text + g[i].name_b0, g[i].name_b1 - g[i].name_b0, a)) == 0) {
+            continue;
+        }
+        for (j = 0; j < ng; j++) {
+            if (g[j].multi && g[j].type != NF_ENT_PERSON &&
+                initials(doc->text + g[j].name_b0, g[j].name_b1 - g[j].name_b0, b) == na &&
+                memcmp(a, b, na) == 0 && (best == ng || g[j].mentions > g[best].mentions)) {
+                best = j;
+            }
+        }
+        if (best < ng) {
+            g[i].parent = best;
+        }
+    }
     /* one-word PERSON/ORG groups join the multi-word PERSON they abbreviate: by last word
      * ("Putin"), else by first word ("Kim"); the most mentioned candidate wins */
     for (i = 0; i < ng; i++) {
@@ -216,8 +267,8 @@ json_t *nf_ent_canon_build(const struct nf_ent_doc *doc, const struct nf_ent_spa
         const struct group *x = &g[order[i]];
         json_t *o = json_pack("{s:s%,s:s,s:I,s:I,s:f}", "name", doc->text + x->name_b0,
                               x->name_b1 - x->name_b0, "type", nf_ent_type_name(x->type),
-                              "mentions", (json_int_t)x->mentions, "first",
-                              (json_int_t)x->first_cp, "salience", sal[order[i]]);
+                              "mentions", (json_int_t)x->mentions, "first", (json_int_t)x->first_cp,
+                              "salience", sal[order[i]]);
         if (!o || json_array_append_new(arr, o) != 0) {
             goto done;
         }

@@ -7,7 +7,8 @@
 #
 # given_names.txt: first words of multi-word PER names (seen MIN_COUNT times, never another type).
 # known_{per,org,loc,misc}.txt: entity strings seen at least MIN_COUNT times whose most frequent
-#   type covers at least MIN_SHARE of their occurrences (lower-cased).
+#   type covers at least MIN_SHARE of their occurrences (lower-cased), except one-word names that
+#   are mostly used as lower-case words.
 # common_words.txt: words that occur in lower case at least 3 times and LOWER_RATIO times as often
 #   as capitalised mid-sentence, and never inside an entity: a sentence-initial "Leading" or
 #   "Shares" is then not taken for a name.
@@ -69,10 +70,11 @@ header() {
         "$(basename "$IN")"
     printf '# %s\n' "$2"
 }
+# a one-word name that is mostly a lower-case word ("golf", "total") is left to context
 for t in per org loc misc; do
     {
         header "known_$t.txt" "entity strings whose usual type in the training data is ${t}"
-        sort -u "$tmp/known_$t" 2>/dev/null || true
+        sort -u "$tmp/known_$t" 2>/dev/null | comm -23 - "$tmp/common_all" || true
     } > "$OUT/known_$t.txt"
 done
 {

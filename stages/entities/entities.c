@@ -24,6 +24,7 @@ struct entities_state {
     struct nf_ent_patterns *patterns;
     size_t max_text_bytes;
     size_t max_entities;
+    char no_names_langs[256]; /* ",de," - commas around each tag, lower case */
 };
 
 static const char *const entities_required[] = {"text", NULL};
@@ -37,8 +38,51 @@ static const struct nf_prop entities_props[] = {
      "at most this many entity mentions per record (the first ones in the text are kept)"},
     {"entities.match_limit", NF_PROP_INT, "1000000", 1000, 100000000, NULL,
      "PCRE2 match limit per pattern call; a pattern hitting it is skipped for that record"},
+    {"entities.no_names_langs", NF_PROP_STR, "de", 0, 0, NULL,
+     "comma-separated languages (record \"lang\", BCP 47 primary tag) whose capitals do not "
+     "mark names (German capitalises every noun): only pattern entities there"},
     NF_PROP_END,
 };
+
+/* "de, NL" -> ",de,nl," (so a tag is found as ",tag,"). */
+static int lang_list(const char *v, char *out, size_t size)
+{
+    size_t n = 0;
+    out[n++] = ',';
+    for (; v && *v; v++) {
+        char c = *v;
+        if (c == ' ') {
+            continue;
+        }
+        if (n + 2 >= size) {
+            return NF_ERR_LIMIT;
+        }
+        out[n++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+    }
+    if (out[n - 1] != ',') {
+        out[n++] = ',';
+    }
+    out[n] = '\0';
+    return 0;
+}
+
+/* Does the record's language (primary subtag of "lang") have names we cannot see by capitals? */
+static int names_unmarked(const struct entities_state *st, const json_t *rec)
+{
+    const char *lang = nf_record_str(rec, "lang");
+    char tag[16];
+    size_t n = 0;
+    if (!lang) {
+        return 0;
+    }
+    tag[n++] = ',';
+    for (; *lang && *lang != '-' && *lang != '_' && n < sizeof(tag) - 2; lang++) {
+        tag[n++] = (*lang >= 'A' && *lang <= 'Z') ? (char)(*lang + 32) : *lang;
+    }
+    tag[n++] = ',';
+    tag[n] = '\0';
+    return n > 2 && strstr(st->no_names_langs, tag) != NULL;
+}
 
 static void entities_destroy(void *statep)
 {
@@ -65,6 +109,11 @@ static int entities_init(const struct nf_conf *conf, void **statep, char *errstr
     }
     st->max_text_bytes = (size_t)nf_conf_get_int(conf, "entities.max_text_bytes");
     st->max_entities = (size_t)nf_conf_get_int(conf, "entities.max_entities");
+    if ((rc = lang_list(nf_conf_get_str(conf, "entities.no_names_langs"), st->no_names_langs,
+                        sizeof(st->no_names_langs))) != 0) {
+        nf_seterr(errstr, errstr_size, rc, "entities.no_names_langs: too long");
+        goto done;
+    }
     if ((rc = nf_conf_path(conf, "entities.gazetteer_dir", dir, sizeof(dir))) != 0) {
         nf_seterr(errstr, errstr_size, rc, "entities.gazetteer_dir: %s", nf_strerror(rc));
         goto done;
@@ -72,8 +121,8 @@ static int entities_init(const struct nf_conf *conf, void **statep, char *errstr
     if ((rc = nf_ent_gaz_load(dir, &st->gaz, errstr, errstr_size)) != 0) {
         goto done;
     }
-    rc = nf_ent_patterns_new((uint32_t)nf_conf_get_int(conf, "entities.match_limit"),
-                             &st->patterns, errstr, errstr_size);
+    rc = nf_ent_patterns_new((uint32_t)nf_conf_get_int(conf, "entities.match_limit"), &st->patterns,
+                             errstr, errstr_size);
     if (rc != 0) {
         goto done;
     }
@@ -94,30 +143,30 @@ static size_t lead_end(const char *text, size_t len)
     return p ? (size_t)(p - text) : len;
 }
 
-/* Find all mentions: patterns first, then names where they do not overlap a pattern. */
-static int find_mentions(const struct entities_state *st, const char *text, size_t len,
+/* Find all mentions: patterns first, then (if names) names where they do not overlap a pattern. */
+static int find_mentions(const struct entities_state *st, const char *text, size_t len, int names,
                          struct nf_ent_spans *out)
 {
     struct nf_ent_toks toks = {0};
-    struct nf_ent_spans names = {0};
-    unsigned limited = 0;
+    struct nf_ent_spans found = {0};
+    unsigned limited = 0; /* patterns abandoned at the match limit: the rest still counts */
     int rc;
 
-    if ((rc = nf_ent_patterns_find(st->patterns, text, len, out, &limited)) != 0) {
+    if ((rc = nf_ent_patterns_find(st->patterns, text, len, out, &limited)) != 0 || !names) {
         goto done;
     }
     /* a token takes at least one byte, so len bounds the token count */
     if ((rc = nf_ent_tokenize(text, len, len + 1, &toks)) != 0) {
         goto done;
     }
-    if ((rc = nf_ent_names_find(st->gaz, text, &toks, &names)) != 0) {
+    if ((rc = nf_ent_names_find(st->gaz, text, &toks, &found)) != 0) {
         goto done;
     }
-    nf_ent_spans_resolve(&names);
-    rc = nf_ent_spans_merge(out, &names);
+    nf_ent_spans_resolve(&found);
+    rc = nf_ent_spans_merge(out, &found);
 done:
     nf_ent_toks_free(&toks);
-    nf_ent_spans_free(&names);
+    nf_ent_spans_free(&found);
     return rc;
 }
 
@@ -137,8 +186,9 @@ static int entities_transform(const void *statep, json_t *rec, char *errstr, siz
     doc.text = json_string_value(jtext);
     doc.len = json_string_length(jtext);
     if (doc.len > st->max_text_bytes) {
-        rc = nf_seterr(errstr, errstr_size, NF_ERR_LIMIT, "text of %zu bytes exceeds "
-                       "entities.max_text_bytes (%zu)", doc.len, st->max_text_bytes);
+        rc = nf_seterr(errstr, errstr_size, NF_ERR_LIMIT,
+                       "text of %zu bytes exceeds entities.max_text_bytes (%zu)", doc.len,
+                       st->max_text_bytes);
         goto done;
     }
     if (!nf_utf8_valid(doc.text, doc.len) || memchr(doc.text, '\0', doc.len)) {
@@ -149,7 +199,7 @@ static int entities_transform(const void *statep, json_t *rec, char *errstr, siz
     doc.lead_end = lead_end(doc.text, doc.len);
     doc.title = nf_record_str(rec, "title");
 
-    if ((rc = find_mentions(st, doc.text, doc.len, &ms)) != 0) {
+    if ((rc = find_mentions(st, doc.text, doc.len, !names_unmarked(st, rec), &ms)) != 0) {
         nf_seterr(errstr, errstr_size, rc, "entities: %s", nf_strerror(rc));
         goto done;
     }

@@ -31,14 +31,15 @@ static const struct {
     unsigned bits;
     int optional;
 } gaz_files[] = {
-    {"first_names.txt", NF_GAZ_FIRST, 0}, {"titles.txt", NF_GAZ_TITLE, 0},
-    {"org_suffixes.txt", NF_GAZ_ORGSUF, 0}, {"orgs.txt", NF_GAZ_ORG, 0},
-    {"locations.txt", NF_GAZ_LOC, 0}, {"demonyms.txt", NF_GAZ_DEMONYM, 0},
-    {"misc.txt", NF_GAZ_MISC, 0}, {"stopwords.txt", NF_GAZ_STOP, 0},
-    {"misc_suffixes.txt", NF_GAZ_MISCSUF, 0}, {"loc_suffixes.txt", NF_GAZ_LOCSUF, 0},
-    {"known_per.txt", NF_GAZ_KNOWN_PER, 1}, {"known_org.txt", NF_GAZ_KNOWN_ORG, 1},
-    {"known_loc.txt", NF_GAZ_KNOWN_LOC, 1}, {"known_misc.txt", NF_GAZ_KNOWN_MISC, 1},
-    {"common_words.txt", NF_GAZ_COMMON, 1}, {"given_names.txt", NF_GAZ_FIRST, 1},
+    {"first_names.txt", NF_GAZ_FIRST, 0},     {"titles.txt", NF_GAZ_TITLE, 0},
+    {"org_suffixes.txt", NF_GAZ_ORGSUF, 0},   {"orgs.txt", NF_GAZ_ORG, 0},
+    {"locations.txt", NF_GAZ_LOC, 0},         {"countries.txt", NF_GAZ_LOC | NF_GAZ_COUNTRY, 0},
+    {"demonyms.txt", NF_GAZ_DEMONYM, 0},      {"misc.txt", NF_GAZ_MISC, 0},
+    {"stopwords.txt", NF_GAZ_STOP, 0},        {"misc_suffixes.txt", NF_GAZ_MISCSUF, 0},
+    {"loc_suffixes.txt", NF_GAZ_LOCSUF, 0},   {"known_per.txt", NF_GAZ_KNOWN_PER, 1},
+    {"known_org.txt", NF_GAZ_KNOWN_ORG, 1},   {"known_loc.txt", NF_GAZ_KNOWN_LOC, 1},
+    {"known_misc.txt", NF_GAZ_KNOWN_MISC, 1}, {"common_words.txt", NF_GAZ_COMMON, 1},
+    {"given_names.txt", NF_GAZ_FIRST, 1},
 };
 
 static struct gaz_slot *find_slot(const struct nf_ent_gaz *g, const char *key, size_t n)
@@ -145,8 +146,13 @@ static int load_file(struct nf_ent_gaz *g, const char *dir, const char *file, un
     }
     while (fgets(line, sizeof(line), fp)) {
         lineno++;
+        if (!strchr(line, '\n') && !feof(fp)) {
+            rc =
+                nf_seterr(errstr, errstr_size, NF_ERR_CONFIG, "%s:%d: line too long", path, lineno);
+            goto done;
+        }
         n = normalise(line, key);
-        if (n == (size_t)-1 || !nf_utf8_valid(key, n == (size_t)-1 ? 0 : n)) {
+        if (n == (size_t)-1 || !nf_utf8_valid(key, n)) {
             rc = nf_seterr(errstr, errstr_size, NF_ERR_CONFIG, "%s:%d: entry too long or not UTF-8",
                            path, lineno);
             goto done;
@@ -155,8 +161,8 @@ static int load_file(struct nf_ent_gaz *g, const char *dir, const char *file, un
             continue;
         }
         if (g->n >= GAZ_MAX_ENTRIES) {
-            rc = nf_seterr(errstr, errstr_size, NF_ERR_LIMIT, "%s:%d: more than %d entries",
-                           path, lineno, GAZ_MAX_ENTRIES);
+            rc = nf_seterr(errstr, errstr_size, NF_ERR_LIMIT, "%s:%d: more than %d entries", path,
+                           lineno, GAZ_MAX_ENTRIES);
             goto done;
         }
         if ((rc = add(g, key, n, bits)) != 0) {

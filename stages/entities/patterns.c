@@ -14,7 +14,8 @@
 /* Building blocks. Numbers are atomic so a failed look-ahead cannot shorten "4,000" to "4". */
 #define NUM "(?>\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d+(?:\\.\\d+)?)"
 #define MAG "(?:thousand|million|billion|trillion|mln|bln|bn)"
-#define MONTHF "(?:January|February|March|April|June|July|August|September|October|November|December)"
+#define MONTHF                                                                                     \
+    "(?:January|February|March|April|June|July|August|September|October|November|December)"
 #define MONTH "(?:" MONTHF "|May|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\\.?)"
 #define WEEKDAY "(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 #define YEAR "(?:1[5-9]\\d{2}|20\\d{2})"
@@ -34,12 +35,14 @@
     "jobs|students|children|men|women|casualties|deaths|dead|victims|prisoners|hostages|votes|"    \
     "seats|homes|houses|buildings|vehicles|cars|tanks|aircraft|planes|jets|ships|missiles|drones|" \
     "rockets|shells|tonnes|tons|tonne|ton|barrels|kilometres|kilometers|km|miles|metres|meters|"   \
-    "feet|ft|inches|kilograms|kg|grams|pounds|lbs|litres|liters|gallons|hectares|acres|"           \
-    "square (?:kilometres|kilometers|km|miles|metres|meters|feet)|megawatts|MW|gigawatts|GW|"     \
+    "feet|ft|inches|cm|mm|centimetres|centimeters|millimetres|millimeters|kilograms|kg|grams|"     \
+    "pounds|lbs|litres|liters|gallons|hectares|acres|"                                             \
+    "square (?:kilometres|kilometers|km|miles|metres|meters|feet)|megawatts|MW|gigawatts|GW|"      \
     "degrees|units|copies|cases|infections|visitors|tourists|passengers|members|delegates|"        \
     "participants|protesters|demonstrators|officers|fighters|militants|rebels|households|"         \
     "families|villages|countries)"
-#define NOT_PCT "(?!\\h*(?:%|percent\\b|per cent\\b|" MAG "|" CURWORD "\\b|" UNIT "\\b))"
+#define NOT_PCT                                                                                    \
+    "(?!\\h*(?:%|percent\\b|per cent\\b|" MAG "|" CURWORD "\\b|" UNIT "\\b|[.:]\\d|" AMPM "))"
 
 static const struct {
     int type;
@@ -50,8 +53,8 @@ static const struct {
     {NF_ENT_DATE, "\\b\\d{1,2}/\\d{1,2}/(?:\\d{4}|\\d{2})\\b"},
     /* August 30, 1996 / Aug. 30 / 30 August 1996 / the 30th of August */
     {NF_ENT_DATE, "\\b" MONTH "\\h+\\d{1,2}(?:st|nd|rd|th)?\\b(?:,?\\h+" YEAR "\\b)?"},
-    {NF_ENT_DATE, "\\b(?:the\\h+)?\\d{1,2}(?:st|nd|rd|th)?\\h+(?:of\\h+)?" MONTH
-                  "\\b(?:,?\\h+" YEAR "\\b)?"},
+    {NF_ENT_DATE,
+     "\\b(?:the\\h+)?\\d{1,2}(?:st|nd|rd|th)?\\h+(?:of\\h+)?" MONTH "\\b(?:,?\\h+" YEAR "\\b)?"},
     /* May 1996, September of 2023, December last year, bare month names (not "May") */
     {NF_ENT_DATE, "\\b(?:" MONTHF "|May)\\h+(?:of\\h+)?" YEAR "\\b"},
     {NF_ENT_DATE, "\\b(?:" MONTHF "|May)\\h+(?:of\\h+)?(?:last|next|this)\\h+(?:year|month)\\b"},
@@ -89,7 +92,8 @@ static const struct {
     /* 11,000 troops, up to 4,000, 3 million barrels */
     {NF_ENT_QUANTITY, "\\b(?:" MOD "\\h+)?" NUM "(?:\\h+" MAG ")?(?:\\h+(?:more|additional|"
                       "other|new|extra))?\\h+" UNIT "\\b"},
-    {NF_ENT_QUANTITY, "\\b(?i:" MOD ")\\h+(?!(?:1[89]|20)\\d\\d\\b|0\\d\\b)" NUM "(?:\\h+" MAG "\\b)?" NOT_PCT},
+    {NF_ENT_QUANTITY,
+     "\\b(?i:" MOD ")\\h+(?!(?:1[89]|20)\\d\\d\\b|0\\d\\b)" NUM "(?:\\h+" MAG "\\b)?" NOT_PCT},
     {NF_ENT_QUANTITY, "\\b" NUM "\\h+" MAG "\\b" NOT_PCT},
 };
 
@@ -183,8 +187,8 @@ int nf_ent_patterns_find(const struct nf_ent_patterns *p, const char *text, size
         PCRE2_SIZE off = 0;
         while (off < len) {
             /* the caller validated the UTF-8 once; re-checking per call would be quadratic */
-            int m = pcre2_match(p->re[i], (PCRE2_SPTR)text, len, off, PCRE2_NO_UTF_CHECK, md,
-                                p->mctx);
+            int m =
+                pcre2_match(p->re[i], (PCRE2_SPTR)text, len, off, PCRE2_NO_UTF_CHECK, md, p->mctx);
             PCRE2_SIZE *ov;
             if (m == PCRE2_ERROR_NOMATCH) {
                 break;

@@ -17,11 +17,12 @@ enum cp_class { C_SPACE, C_NEWLINE, C_PUNCT, C_DIGIT, C_UPPER, C_LOWER, C_LETTER
 /* Abbreviations that keep their period (lower case, without the period). Single letters are
  * handled separately (initials and U.S.-style chains). */
 static const char *const abbrevs[] = {
-    "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "corp", "inc", "ltd", "co", "gen", "sen",
-    "rep", "gov", "lt", "col", "capt", "sgt", "adm", "maj", "rev", "mt", "ft", "no", "vs", "jan",
-    "feb", "mar", "apr", "aug", "sep", "sept", "oct", "nov", "dec", "bros", "messrs", "cmdr",
-    "supt", "insp", "est", "approx", "dept", "univ", "assn", "fla", "calif", "mich", "ariz",
-    "conn", "okla", "tenn", "colo", "minn", "wis", "nev", "neb", "ky", "md", NULL,
+    "mr",   "mrs",  "ms",   "dr",  "prof",  "st",     "jr",   "sr",   "corp", "inc",  "ltd",
+    "co",   "gen",  "sen",  "rep", "gov",   "lt",     "col",  "capt", "sgt",  "adm",  "maj",
+    "rev",  "mt",   "ft",   "no",  "vs",    "jan",    "feb",  "mar",  "apr",  "aug",  "sep",
+    "sept", "oct",  "nov",  "dec", "bros",  "messrs", "cmdr", "supt", "insp", "est",  "approx",
+    "dept", "univ", "assn", "fla", "calif", "mich",   "ariz", "conn", "okla", "tenn", "colo",
+    "minn", "wis",  "nev",  "neb", "ky",    "md",     NULL,
 };
 
 static enum cp_class classify(uint32_t cp)
@@ -257,9 +258,9 @@ static size_t scan_word(const char *s, size_t len, size_t i, unsigned *flags)
 /* Words that stay lower case in Title Case headlines. */
 static int is_function_word(const char *s, const struct nf_ent_toks *t, size_t k)
 {
-    static const char *const fw[] = {"a", "an", "the", "of", "to", "in", "on", "at", "by",
-                                     "for", "and", "or", "as", "with", "from", "into", "vs",
-                                     "over", "after", "amid", NULL};
+    static const char *const fw[] = {"a",    "an",   "the", "of",   "to",    "in",   "on",
+                                     "at",   "by",   "for", "and",  "or",    "as",   "with",
+                                     "from", "into", "vs",  "over", "after", "amid", NULL};
     size_t i, n = t->v[k].b1 - t->v[k].b0;
     for (i = 0; fw[i]; i++) {
         if (strlen(fw[i]) == n && memcmp(fw[i], s + t->v[k].b0, n) == 0) {
@@ -307,6 +308,7 @@ int nf_ent_tokenize(const char *s, size_t len, size_t max_tokens, struct nf_ent_
     size_t i = 0, adv, end;
     unsigned pend = NF_TOKF_NEWLINE; /* flags for the next token: space / newline before */
     int sent = 1, rc = 0;
+    int lead_paren = 0; /* a "(" opened the line: "(CNN) Atop the list..." */
     uint32_t cp;
     enum cp_class c;
 
@@ -349,6 +351,12 @@ int nf_ent_tokenize(const char *s, size_t len, size_t max_tokens, struct nf_ent_
                 goto done;
             }
             /* a sentence also starts after a colon or a spaced dash ("ITALY - Bond futures") */
+            if (cp == '(' && (pend & NF_TOKF_NEWLINE)) {
+                lead_paren = 1;
+            } else if (cp == ')' && lead_paren) {
+                lead_paren = 0;
+                sent = 1; /* after a "(CNN)"-style dateline a sentence starts */
+            }
             if (cp == '.' || cp == '!' || cp == '?' || cp == ':' ||
                 ((cp == '-' || cp == 0x2013 || cp == 0x2014) && (pend & NF_TOKF_SPACE) &&
                  i + adv < len && (s[i + adv] == ' ' || s[i + adv] == '-'))) {

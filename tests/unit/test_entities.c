@@ -2,6 +2,7 @@
  * entities, the rule-based name finder, code-point offsets, canonical grouping and limits,
  * run through the stage's init/transform/destroy without a broker.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <pthread.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,8 +18,8 @@
 
 #include "../../stages/entities/tokenize.h"
 #include "newsflow/conf.h"
-#include "newsflow/record.h"
 #include "newsflow/err.h"
+#include "newsflow/record.h"
 #include "newsflow/stage.h"
 #include "newsflow/util.h"
 
@@ -36,8 +36,8 @@ static struct nf_conf *make_conf(void)
     struct nf_conf *conf = nf_conf_new(tables);
     char err[256];
     assert_non_null(conf);
-    assert_int_equal(nf_conf_set(conf, "data.dir", NF_SOURCE_DIR "/config", "test", err,
-                                 sizeof(err)), 0);
+    assert_int_equal(
+        nf_conf_set(conf, "data.dir", NF_SOURCE_DIR "/config", "test", err, sizeof(err)), 0);
     return conf;
 }
 
@@ -79,7 +79,8 @@ static void check_offsets(const json_t *rec)
     size_t len = strlen(text), i, prev = 0;
     json_t *e, *ents = json_object_get(rec, "entities");
     assert_true(json_is_array(ents));
-    json_array_foreach(ents, i, e) {
+    json_array_foreach(ents, i, e)
+    {
         size_t s = (size_t)json_integer_value(json_object_get(e, "start"));
         size_t en = (size_t)json_integer_value(json_object_get(e, "end"));
         const char *et = json_string_value(json_object_get(e, "text"));
@@ -115,7 +116,8 @@ static json_t *find(const json_t *rec, const char *text)
 {
     size_t i;
     json_t *e;
-    json_array_foreach(json_object_get(rec, "entities"), i, e) {
+    json_array_foreach(json_object_get(rec, "entities"), i, e)
+    {
         if (strcmp(json_string_value(json_object_get(e, "text")), text) == 0) {
             return e;
         }
@@ -143,7 +145,8 @@ static json_t *find_canon(const json_t *rec, const char *name)
 {
     size_t i;
     json_t *e;
-    json_array_foreach(json_object_get(rec, "entities_canonical"), i, e) {
+    json_array_foreach(json_object_get(rec, "entities_canonical"), i, e)
+    {
         if (strcmp(json_string_value(json_object_get(e, "name")), name) == 0) {
             return e;
         }
@@ -273,6 +276,11 @@ static void test_entities_finds_time_money_percent_quantity(void **state)
     assert_entity(rec, "$5 million", "MONEY");
     assert_entity(rec, "3.5%", "PERCENT");
     json_decref(rec);
+    /* a modifier before a clock time does not make a quantity */
+    rec = run(*state, "She left at around 1.30 pm, about 150 cm of snow later.");
+    assert_entity(rec, "1.30 pm", "TIME");
+    assert_entity(rec, "about 150 cm", "QUANTITY");
+    json_decref(rec);
 }
 
 static void test_entities_ordinal_before_noun_is_not_a_date(void **state)
@@ -287,7 +295,8 @@ static void test_entities_ordinal_before_noun_is_not_a_date(void **state)
 
 static void test_entities_offsets_are_code_points(void **state)
 {
-    const char *text = "Caf\xc3\xa9 owners in Z\xc3\xbcrich \xe2\x80\x94 and the \xe2\x80\x9c" "best\xe2"
+    const char *text = "Caf\xc3\xa9 owners in Z\xc3\xbcrich \xe2\x80\x94 and the \xe2\x80\x9c"
+                       "best\xe2"
                        "\x80\x9d \xf0\x9f\x98\x80 coffee \xe2\x80\x94 met in Berlin on Monday.";
     json_t *rec = run(*state, text), *e;
     assert_entity(rec, "Z\xc3\xbcrich", "LOC");
@@ -363,13 +372,25 @@ static void test_entities_place_before_score_is_a_team(void **state)
     assert_entity(rec, "West Bank", "LOC");
     assert_entity(rec, "Moscow", "LOC");
     json_decref(rec);
+    rec = run(*state, "Division one\nGreenock Vexton 3 2 0 1 5 2 6\nHe wrote to the "
+                      "International Red Cross and to Zandolo SpA.");
+    assert_entity(rec, "Greenock Vexton", "ORG");
+    assert_entity(rec, "International Red Cross", "ORG");
+    assert_entity(rec, "Zandolo SpA", "ORG");
+    json_decref(rec);
+    /* a country before a score is the national team, kept a place */
+    rec = run(*state, "Belarus beat Estonia 1-0 (halftime 1-0) on Friday.");
+    assert_entity(rec, "Belarus", "LOC");
+    assert_entity(rec, "Estonia", "LOC");
+    json_decref(rec);
 }
 
 static void test_entities_context_cues(void **state)
 {
-    json_t *rec = run(*state, "TAVILDARA, Tajikistan 1996-08-30\n"
-                              "Police in the town of Zolbat met the Moscow-backed leader and "
-                              "Kim Jong-un. Later Gorvath told reporters the Vexa region was calm.");
+    json_t *rec =
+        run(*state, "TAVILDARA, Tajikistan 1996-08-30\n"
+                    "Police in the town of Zolbat met the Moscow-backed leader and "
+                    "Kim Jong-un. Later Gorvath told reporters the Vexa region was calm.");
     assert_entity(rec, "TAVILDARA", "LOC");
     assert_entity(rec, "Tajikistan", "LOC");
     assert_entity(rec, "Zolbat", "LOC");
@@ -403,7 +424,47 @@ static void test_entities_titles_and_name_lists(void **state)
     assert_entity(rec, "Tiger Woods", "PERSON");
     assert_entity(rec, "Hakan Sukur", "PERSON");
     assert_entity(rec, "TD Securities Inc", "ORG");
+    json_decref(rec);
+    /* unknown one-word members of a list of people are people */
+    rec = run(*state, "The team is: John Given, Breenak, Stauntor, Peter Irwin and Quinnel.");
+    assert_entity(rec, "Breenak", "PERSON");
+    assert_entity(rec, "Stauntor", "PERSON");
+    assert_entity(rec, "Quinnel", "PERSON");
+    json_decref(rec);
+    /* cricket scorecards: fielder after "c", bowler after "b" */
+    rec = run(*state, "Healy c Ranatungo b Muralitharo 8");
+    assert_entity(rec, "Ranatungo", "PERSON");
+    assert_entity(rec, "Muralitharo", "PERSON");
     assert_no_entity(rec, "State John Kornblum");
+    json_decref(rec);
+}
+
+static void test_entities_news_style_cues(void **state)
+{
+    json_t *rec = run(*state, "(CNN) Atop the list sat \xe2\x80\x9cSecret Garden: An Inky "
+                              "Treasure Hunt\xe2\x80\x9d (No. 3) and the film \"Senna\" about "
+                              "Ayrton Senna, who loved Buddhism. \"I think it is fine,\" Senna "
+                              "said at Lake Eildon with Sgt Walker.");
+    assert_entity(rec, "CNN", "ORG");
+    assert_no_entity(rec, "Atop");
+    assert_entity(rec, "Secret Garden: An Inky Treasure Hunt", "MISC");
+    assert_no_entity(rec, "No.");
+    assert_entity(rec, "Ayrton Senna", "PERSON");
+    assert_entity(rec, "Buddhism", "MISC");
+    assert_entity(rec, "Lake Eildon", "LOC");
+    assert_entity(rec, "Walker", "PERSON");
+    /* the quoted title is MISC, the later single "Senna" is still the person */
+    {
+        size_t i, n_person = 0;
+        json_t *e;
+        json_array_foreach(json_object_get(rec, "entities"), i, e)
+        {
+            if (!strcmp(json_string_value(json_object_get(e, "text")), "Senna")) {
+                n_person += !strcmp(json_string_value(json_object_get(e, "type")), "PERSON");
+            }
+        }
+        assert_int_equal(n_person, 1);
+    }
     json_decref(rec);
 }
 
@@ -547,17 +608,35 @@ static void test_entities_transform_is_thread_safe(void **state)
     free(text);
 }
 
+static void test_entities_canonical_joins_acronyms(void **state)
+{
+    json_t *rec = run(*state, "The Korean Central News Agency (KCNA) said so. KCNA added that the "
+                              "European Union and the EU agreed, unlike NATO.");
+    json_t *c = find_canon(rec, "Korean Central News Agency");
+    assert_non_null(c);
+    assert_int_equal(json_integer_value(json_object_get(c, "mentions")), 3);
+    assert_null(find_canon(rec, "KCNA"));
+    c = find_canon(rec, "European Union");
+    assert_non_null(c);
+    assert_int_equal(json_integer_value(json_object_get(c, "mentions")), 2);
+    assert_non_null(find_canon(rec, "NATO"));
+    /* mentions keep their own text */
+    assert_entity(rec, "KCNA", "ORG");
+    json_decref(rec);
+}
+
 static void test_entities_canonical_sorted_by_salience(void **state)
 {
-    json_t *rec = json_pack("{s:s,s:s,s:s}", "id", "t2", "title", "Oslo talks end",
-                            "text", "Talks in Oslo ended.\n\nLater, Jane Smith flew to Paris. "
+    json_t *rec = json_pack("{s:s,s:s,s:s}", "id", "t2", "title", "Oslo talks end", "text",
+                            "Talks in Oslo ended.\n\nLater, Jane Smith flew to Paris. "
                             "Smith met Smith's rival Tom Brown in Paris, then Paris again.");
     json_t *canon, *e, *prev = NULL;
     size_t i;
     run_rc(*state, rec, 0);
     canon = json_object_get(rec, "entities_canonical");
     assert_true(json_array_size(canon) >= 4);
-    json_array_foreach(canon, i, e) {
+    json_array_foreach(canon, i, e)
+    {
         if (prev) {
             assert_true(json_real_value(json_object_get(prev, "salience")) >=
                         json_real_value(json_object_get(e, "salience")));
@@ -586,6 +665,37 @@ static void test_entities_canonical_sorted_by_salience(void **state)
 
 /* ---- invalid input and limits ---- */
 
+/* German capitalises every noun: by default only pattern entities for lang "de" */
+static void test_entities_no_names_for_german(void **state)
+{
+    const char *text = "Der Hund von Angela Merkel lief am 30. August 1996 durch Berlin.";
+    json_t *rec = json_pack("{s:s,s:s,s:s}", "id", "t7", "lang", "de-DE", "text", text);
+    struct nf_conf *conf;
+    char err[256];
+    void *st = NULL;
+    run_rc(*state, rec, 0);
+    assert_entity(rec, "August 1996", "DATE");
+    assert_no_entity(rec, "Berlin");
+    assert_int_equal(json_array_size(json_object_get(rec, "entities")), 1);
+    json_decref(rec);
+    /* with the list emptied, names are searched again */
+    conf = make_conf();
+    assert_int_equal(nf_conf_set(conf, "entities.no_names_langs", "", "test", err, sizeof(err)), 0);
+    assert_int_equal(nf_stage_entities.init(conf, &st, err, sizeof(err)), 0);
+    rec = json_pack("{s:s,s:s,s:s}", "id", "t7", "lang", "de", "text", text);
+    assert_int_equal(nf_stage_entities.transform(st, rec, err, sizeof(err)), 0);
+    assert_entity(rec, "Berlin", "LOC");
+    json_decref(rec);
+    nf_stage_entities.destroy(st);
+    nf_conf_destroy(conf);
+    /* English records are unaffected */
+    rec =
+        json_pack("{s:s,s:s,s:s}", "id", "t8", "lang", "en-GB", "text", "Vladimir Putin met her.");
+    run_rc(*state, rec, 0);
+    assert_entity(rec, "Vladimir Putin", "PERSON");
+    json_decref(rec);
+}
+
 static void test_entities_empty_text(void **state)
 {
     json_t *rec = run(*state, "");
@@ -612,8 +722,8 @@ static void test_entities_rejects_text_over_limit(void **state)
     void *st = NULL;
     json_t *rec;
     (void)state;
-    assert_int_equal(nf_conf_set(conf, "entities.max_text_bytes", "2048", "test", err,
-                                 sizeof(err)), 0);
+    assert_int_equal(nf_conf_set(conf, "entities.max_text_bytes", "2048", "test", err, sizeof(err)),
+                     0);
     assert_int_equal(nf_stage_entities.init(conf, &st, err, sizeof(err)), 0);
     memset(big, 'a', 4095);
     big[4095] = '\0';
@@ -633,20 +743,22 @@ static void test_entities_init_fails_without_word_lists(void **state)
     void *st = NULL;
     (void)state;
     assert_int_equal(nf_conf_set(conf, "entities.gazetteer_dir", "/nonexistent/entities", "test",
-                                 err, sizeof(err)), 0);
+                                 err, sizeof(err)),
+                     0);
     assert_int_equal(nf_stage_entities.init(conf, &st, err, sizeof(err)), NF_ERR_IO);
     assert_null(st);
     assert_non_null(strstr(err, "/nonexistent/entities"));
     nf_conf_destroy(conf);
 }
 
-/* The generated known_*.txt / common_words.txt lists are optional; the hand-written ones are not. */
+/* The generated known_*.txt / common_words.txt lists are optional; the hand-written ones are not.
+ */
 static void test_entities_generated_lists_are_optional(void **state)
 {
-    static const char *const required[] = {"first_names.txt", "titles.txt", "org_suffixes.txt",
-                                           "orgs.txt", "locations.txt", "demonyms.txt",
-                                           "misc.txt", "stopwords.txt", "misc_suffixes.txt",
-                                           "loc_suffixes.txt", NULL};
+    static const char *const required[] = {
+        "first_names.txt",   "titles.txt",    "org_suffixes.txt", "orgs.txt",
+        "locations.txt",     "demonyms.txt",  "misc.txt",         "stopwords.txt",
+        "misc_suffixes.txt", "countries.txt", "loc_suffixes.txt", NULL};
     struct nf_conf *conf = make_conf();
     char dir[] = "/tmp/nf_ent_gazXXXXXX", path[512], err[256] = "";
     void *st = NULL;
@@ -669,6 +781,18 @@ static void test_entities_generated_lists_are_optional(void **state)
     assert_int_equal(remove(path), 0);
     assert_int_equal(nf_stage_entities.init(conf, &st, err, sizeof(err)), NF_ERR_IO);
     assert_non_null(strstr(err, "titles.txt"));
+    /* an entry longer than NF_GAZ_KEY_MAX is reported with file:line */
+    fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs("# titles\n", fp);
+    for (i = 0; i < 200; i++) {
+        fputc('x', fp);
+    }
+    fputc('\n', fp);
+    fclose(fp);
+    assert_int_equal(nf_stage_entities.init(conf, &st, err, sizeof(err)), NF_ERR_CONFIG);
+    assert_non_null(strstr(err, "titles.txt:2"));
+    assert_null(st);
     for (i = 0; required[i]; i++) {
         snprintf(path, sizeof(path), "%s/%s", dir, required[i]);
         remove(path);
@@ -687,12 +811,17 @@ static void test_entities_common_sentence_start_word_is_not_a_name(void **state)
     assert_entity(rec, "Tom Brown", "PERSON");
     assert_no_entity(rec, "Officials Tom Brown");
     json_decref(rec);
+    /* a common word capitalised alone is no name; in a longer name it still counts */
+    rec = run(*state, "They met for the Session round at the First Bank Arena.");
+    assert_no_entity(rec, "Session");
+    assert_entity(rec, "First Bank Arena", "LOC");
+    json_decref(rec);
 }
 
 static void test_entities_large_capitalised_input_is_bounded(void **state)
 {
-    static const char *const words[] = {"Alpha", "Kim", "Bravo", "Moscow", "Charlie", "Delta",
-                                        "Echo", "Putin", "Foxtrot", "Agency"};
+    static const char *const words[] = {"Alpha", "Kim",  "Bravo", "Moscow",  "Charlie",
+                                        "Delta", "Echo", "Putin", "Foxtrot", "Agency"};
     size_t cap = 1 << 20, len = 0, i = 0;
     char *text = malloc(cap + 16);
     json_t *rec;
@@ -743,17 +872,19 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_entities_initials_compounds_and_dashes, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_entities_titles_and_name_lists, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_entities_news_style_cues, setup, teardown),
         cmocka_unit_test_setup_teardown(test_entities_sentence_initial_common_word_dropped, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_entities_headline_uses_word_lists_only, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_entities_seed_article, setup, teardown),
         cmocka_unit_test_setup_teardown(test_entities_transform_is_thread_safe, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_entities_canonical_joins_acronyms, setup, teardown),
         cmocka_unit_test_setup_teardown(test_entities_canonical_sorted_by_salience, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_entities_no_names_for_german, setup, teardown),
         cmocka_unit_test_setup_teardown(test_entities_empty_text, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_entities_rejects_missing_or_bad_text, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_entities_rejects_missing_or_bad_text, setup, teardown),
         cmocka_unit_test(test_entities_rejects_text_over_limit),
         cmocka_unit_test(test_entities_init_fails_without_word_lists),
         cmocka_unit_test(test_entities_generated_lists_are_optional),
