@@ -15,10 +15,16 @@
 #define IDF_MAX_LINES 10000000 /* a table over 10M lines is a mistake, not statistics */
 #define IDF_MAX_LINE 1024      /* a term line: key (<= LEX_KEY_MAX bytes), tab, number */
 
+static double idf_formula(uint32_t docs, uint32_t df)
+{
+    return log(((double)docs + 1.0) / ((double)df + 0.5));
+}
+
 void nf_idf_free(struct nf_idf *idf)
 {
     nf_lex_table_free(&idf->terms);
     free(idf->df);
+    free(idf->w);
     memset(idf, 0, sizeof(*idf));
 }
 
@@ -113,6 +119,13 @@ int nf_idf_load(const char *path, struct nf_idf *idf, char *errstr, size_t errst
         err = nf_seterr(errstr, errstr_size, NF_ERR_IO, "%s: read error", path);
     } else if (idf->docs == 0) {
         err = nf_seterr(errstr, errstr_size, NF_ERR_INVALID, "%s: no \"docs<TAB>N\" line", path);
+    } else if (!(idf->w = malloc((idf->terms.n ? idf->terms.n : 1) * sizeof(*idf->w)))) {
+        err = nf_seterr(errstr, errstr_size, NF_ERR_NOMEM, "%s: out of memory", path);
+    } else {
+        for (size_t t = 0; t < idf->terms.n; t++) {
+            idf->w[t] = (float)idf_formula(idf->docs, idf->df[t]);
+        }
+        idf->unseen = idf_formula(idf->docs, 0);
     }
 done:
     fclose(fp);
@@ -128,8 +141,7 @@ double nf_idf_weight(const struct nf_idf *idf, const char *key, size_t n)
         return 1.0;
     }
     uint32_t id = nf_lex_table_find(&idf->terms, key, n);
-    double df = id == NF_LEX_NONE ? 0.0 : (double)idf->df[id];
-    return log(((double)idf->docs + 1.0) / (df + 0.5));
+    return id == NF_LEX_NONE ? idf->unseen : (double)idf->w[id];
 }
 
 /* ---- builder */

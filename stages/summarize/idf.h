@@ -18,6 +18,8 @@
 struct nf_idf {
     struct nf_lex_table terms; /* owned */
     uint32_t *df;              /* per term id */
+    float *w;                  /* per term id: its IDF, computed once at load */
+    double unseen;             /* the IDF of a term the table lacks */
     uint32_t docs;             /* N; 0 = no statistics (every term weighs the same) */
 };
 

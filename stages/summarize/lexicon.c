@@ -27,10 +27,16 @@ static uint64_t lex_hash(const char *key, size_t n)
     uint64_t v = 0;
     if (i < n && n >= 8) {
         memcpy(&v, key + n - 8, 8); /* the last 8 bytes, overlapping the ones already mixed */
-    } else {
-        for (size_t k = 0; i < n; i++, k += 8) {
-            v |= (uint64_t)(unsigned char)key[i] << k;
-        }
+    } else if (n >= 4) {
+        /* 4..7 bytes: the first four and the last four cover them all (wyhash's trick) */
+        uint32_t lo;
+        uint32_t hi;
+        memcpy(&lo, key, 4);
+        memcpy(&hi, key + n - 4, 4);
+        v = lo | (uint64_t)hi << 32;
+    } else if (n > 0) {
+        const unsigned char *k = (const unsigned char *)key;
+        v = k[0] | (uint64_t)k[n / 2] << 8 | (uint64_t)k[n - 1] << 16;
     }
     h = (h ^ v) * 0x94D049BB133111EBULL;
     h ^= h >> 29;

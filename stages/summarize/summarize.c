@@ -159,6 +159,16 @@ static json_t *sum_text_json(const char *text, size_t a, size_t b)
         goto done;
     }
     for (size_t i = a; i < b;) {
+        unsigned char c = (unsigned char)text[i];
+        if (c > ' ' && c < 0x80) { /* printable ASCII: never whitespace */
+            if (space && buf.len) {
+                buf.data[buf.len++] = ' ';
+            }
+            space = 0;
+            buf.data[buf.len++] = (char)c;
+            i++;
+            continue;
+        }
         size_t sp = nf_split_space_len(text + i, b - i);
         if (sp) {
             space = 1;
@@ -173,9 +183,9 @@ static json_t *sum_text_json(const char *text, size_t a, size_t b)
     }
     buf.data[buf.len] = '\0';
     if (nf_utf8_valid(buf.data, buf.len)) {
-        js = json_stringn(buf.data, buf.len);
+        js = json_stringn_nocheck(buf.data, buf.len); /* checked just above */
     } else if (nf_utf8_sanitize(&fixed, buf.data, buf.len) == 0) {
-        js = json_stringn(fixed.data ? fixed.data : "", fixed.len);
+        js = json_stringn_nocheck(fixed.data ? fixed.data : "", fixed.len);
     }
 done:
     nf_buf_free(&buf);
