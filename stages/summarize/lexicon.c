@@ -149,8 +149,11 @@ int nf_lex_table_intern(struct nf_lex_table *t, const char *key, size_t n, uint3
         }
     }
     size_t at = t->keys.len;
-    int err = nf_buf_append(&t->keys, key, n);
-    if (err) {
+    int err = 0;
+    if (t->keys.cap > at + n) { /* the common case: room reserved up front; keys need no NUL */
+        memcpy(t->keys.data + at, key, n);
+        t->keys.len = at + n;
+    } else if ((err = nf_buf_append(&t->keys, key, n)) != 0) {
         return err;
     }
     uint32_t nid = (uint32_t)t->n;

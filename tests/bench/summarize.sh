@@ -107,11 +107,12 @@ if [ -n "${CALLGRIND:-}" ]; then
     callgrind_annotate --inclusive=yes "$TMP/cg.out" 2>/dev/null | awk -v n="$n" '
         function num(s) { gsub(",", "", s); return s + 0 }
         /PROGRAM TOTALS/ { tot = num($1) }
+        / [^ ]*:nf_runner_run_stdio / { loop = num($1) }
         / [^ ]*:nf_record_decode / { dec = num($1) }
         / [^ ]*:summarize_transform / { xf = num($1) }
         / [^ ]*:nf_record_encode / { enc = num($1) }
-        / [^ ]*:summarize_init / { ini = num($1) }
-        END { printf "instructions per article (callgrind, %d articles): total %.0fk = decode %.0fk + transform %.0fk + encode %.0fk + other %.0fk (init %.1fM once)\n",
-              n, tot / n / 1e3, dec / n / 1e3, xf / n / 1e3, enc / n / 1e3,
-              (tot - dec - xf - enc) / n / 1e3, ini / 1e6 }'
+        END {
+            printf "instructions per article (callgrind, %d articles): %.0fk = decode %.0fk + transform %.0fk + encode %.0fk + runner I/O %.0fk; once per process (loader, init): %.1fM\n",
+                   n, loop / n / 1e3, dec / n / 1e3, xf / n / 1e3, enc / n / 1e3,
+                   (loop - dec - xf - enc) / n / 1e3, (tot - loop) / 1e6 }'
 fi
