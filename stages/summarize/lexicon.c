@@ -397,8 +397,12 @@ static int lex_joiner(const char *text, size_t p, size_t b, uint32_t prev, size_
  * lower-case or capitalised ("US" in capitals is the country). */
 static int lex_personal(const char *word, size_t n)
 {
-    static const char *const words[] = {"we",  "my",   "our",   "me",     "us",    "you",  "your",
-                                        "i'm", "i've", "we're", "you're", "we've", "ours", "yours"};
+    static const struct {
+        const char *w;
+        size_t n;
+    } words[] = {{"we", 2},     {"my", 2},    {"our", 3},  {"me", 2},   {"us", 2},
+                 {"you", 3},    {"your", 4},  {"i'm", 3},  {"i've", 4}, {"we're", 5},
+                 {"you're", 6}, {"we've", 5}, {"ours", 4}, {"yours", 5}};
     if (n == 1) {
         return word[0] == 'I';
     }
@@ -413,7 +417,7 @@ static int lex_personal(const char *word, size_t n)
         w[i] = (char)((ch >= 'A' && ch <= 'Z') ? ch + 32 : ch);
     }
     for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
-        if (strlen(words[i]) == n && memcmp(w, words[i], n) == 0) {
+        if (words[i].n == n && memcmp(w, words[i].w, n) == 0) {
             return 1;
         }
     }
