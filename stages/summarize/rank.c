@@ -171,7 +171,9 @@ static int rank_feat_centrality(struct rank_ctx *c, int k)
         double sum = 0;
         for (size_t j = 0; j < s->nset; j++) {
             uint32_t tf = d->tf[d->sets[s->set0 + j]];
-            sum += log((double)tf);
+            if (tf > 1) { /* log(1) = 0: most words occur once, skip the call */
+                sum += log((double)tf);
+            }
         }
         s->feat[k] = s->nset ? sum / sqrt((double)s->nset + 4.0) : 0.0;
     }
