@@ -450,7 +450,9 @@ static int lex_new_form(struct nf_lex_vocab *v, uint32_t id, const char *word, s
         flags |= NF_LEX_LONG;
     } else if (nf_lex_table_find(stop, key, kn) != NF_LEX_NONE) {
         flags |= NF_LEX_STOP;
-    } else if (!(tflags & NF_LEX_NUM) && nf_utf8_cplen(key, kn) >= 2) {
+    } else if (!(tflags & NF_LEX_NUM) && kn >= 2 &&
+               (kn > 4 || (unsigned char)key[0] < 0x80 || nf_utf8_cplen(key, kn) >= 2)) {
+        /* two characters at least: an ASCII start or 5+ bytes settle it without decoding */
         kn = nf_lex_stem(key, kn);
         int err = nf_lex_table_intern(&v->terms, key, kn, &term);
         if (err) {
@@ -465,7 +467,8 @@ static int lex_new_form(struct nf_lex_vocab *v, uint32_t id, const char *word, s
     }
     size_t upper = 0;
     size_t lower = 0;
-    for (size_t i = 0; i < n; i++) {
+    int lower_start = word[0] >= 'a' && word[0] <= 'z'; /* then never all capitals */
+    for (size_t i = 0; !lower_start && i < n; i++) {
         upper += word[i] >= 'A' && word[i] <= 'Z';
         lower += word[i] >= 'a' && word[i] <= 'z';
     }
