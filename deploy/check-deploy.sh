@@ -66,6 +66,9 @@ declare -A has_key=() kind_of=()
 built=""
 for b in "$bin_dir"/newsflow-*; do
     bin=${b##*/}
+    # data-building tools (newsflow-build-idf, newsflow-train-ner) take no configuration and
+    # never run in a deployment
+    case $bin in newsflow-build-* | newsflow-train-*) continue ;; esac
     built="$built $bin"
     kind_of[$bin]=tool
     if ! keys=$(env -i PATH="$PATH" "$b" --list-config 2>"$tmp/err"); then
@@ -254,6 +257,7 @@ while IFS=$'\t' read -r cm key; do
     while IFS= read -r ckey; do
         found=0
         for b in "$bin_dir"/newsflow-*; do
+            case ${b##*/} in newsflow-build-* | newsflow-train-*) continue ;; esac
             if known_key "${b##*/}" "$ckey" "ConfigMap $cm $key" 2>/dev/null; then
                 found=1
                 break
