@@ -77,7 +77,10 @@ rd_kafka_t *nf_kafka_producer_new(const struct nf_conf *conf,
         if (strcmp(name, "group.id") == 0 || strcmp(name, "auto.offset.reset") == 0 ||
             strcmp(name, "isolation.level") == 0 || strcmp(name, "enable.auto.commit") == 0 ||
             strcmp(name, "session.timeout.ms") == 0 ||
-            strcmp(name, "partition.assignment.strategy") == 0) {
+            strcmp(name, "partition.assignment.strategy") == 0 ||
+            strcmp(name, "queued.max.messages.kbytes") == 0 ||
+            strcmp(name, "queued.min.messages") == 0 ||
+            strcmp(name, "fetch.max.bytes") == 0 || strcmp(name, "fetch.wait.max.ms") == 0) {
             continue;
         }
         if (rd_kafka_conf_set(kc, name, value, rderr, sizeof(rderr)) != RD_KAFKA_CONF_OK) {

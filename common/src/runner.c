@@ -394,6 +394,9 @@ static rd_kafka_t *nf_runner_consumer_new(struct nf_runner *r, char *errstr, siz
         {"enable.partition.eof", "false"},
         /* eager range/roundrobin: cooperative-sticky can crash on close in 2.0.2 (#4312) */
         {"partition.assignment.strategy", "range,roundrobin"},
+        /* prefetch at most 16 MiB per stage (librdkafka's default, 64 MiB, would be most of a
+         * stage's memory with 100 KB pages; fetching stays ahead of a stage's pace anyway) */
+        {"queued.max.messages.kbytes", "16384"},
     };
     rd_kafka_conf_t *kc = rd_kafka_conf_new();
     for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++) {
