@@ -35,7 +35,7 @@ static const char *const entities_required[] = {"text", NULL};
 static const struct nf_prop entities_props[] = {
     {"entities.gazetteer_dir", NF_PROP_STR, "entities", 0, 0, NULL,
      "directory of the word lists (first_names.txt, locations.txt, ...), relative to data.dir"},
-    {"entities.model", NF_PROP_STR, "", 0, 0, NULL,
+    {"entities.model", NF_PROP_STR, "models/ner-en.bin", 0, 0, NULL,
      "statistical name tagger model (newsflow-train-ner), relative to data.dir; empty: the "
      "rule-based name finder"},
     {"entities.max_text_bytes", NF_PROP_INT, "4194304", 1024, 1073741824, NULL,
@@ -122,13 +122,6 @@ static int entities_init(const struct nf_conf *conf, void **statep, char *errstr
         nf_seterr(errstr, errstr_size, rc, "entities.no_names_langs: too long");
         goto done;
     }
-    if ((rc = nf_conf_path(conf, "entities.gazetteer_dir", dir, sizeof(dir))) != 0) {
-        nf_seterr(errstr, errstr_size, rc, "entities.gazetteer_dir: %s", nf_strerror(rc));
-        goto done;
-    }
-    if ((rc = nf_ent_gaz_load(dir, &st->gaz, errstr, errstr_size)) != 0) {
-        goto done;
-    }
     model = nf_conf_get_str(conf, "entities.model");
     if (model && *model) {
         if ((rc = nf_conf_path(conf, "entities.model", dir, sizeof(dir))) != 0) {
@@ -138,6 +131,16 @@ static int entities_init(const struct nf_conf *conf, void **statep, char *errstr
         if ((rc = nf_ent_model_load(dir, &st->model, errstr, errstr_size)) != 0) {
             goto done;
         }
+    }
+    if ((rc = nf_conf_path(conf, "entities.gazetteer_dir", dir, sizeof(dir))) != 0) {
+        nf_seterr(errstr, errstr_size, rc, "entities.gazetteer_dir: %s", nf_strerror(rc));
+        goto done;
+    }
+    /* a model sees exactly the lists it was trained with (its rule features too) */
+    rc = nf_ent_gaz_load_skip(dir, st->model ? NF_GAZ_KNOWN_ALL & ~st->model->gaz_mask : 0,
+                              &st->gaz, errstr, errstr_size);
+    if (rc != 0) {
+        goto done;
     }
     rc = nf_ent_patterns_new((uint32_t)nf_conf_get_int(conf, "entities.match_limit"), &st->patterns,
                              errstr, errstr_size);

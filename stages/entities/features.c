@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "names.h"
 #include "newsflow/err.h"
 #include "newsflow/util.h"
 
@@ -47,7 +48,23 @@ enum {
     T_HIST_BS,
     T_SH_M1_P1,
     T_LW_SUF_P1,
+    T_RUN_POS,
+    T_RUN_LAST_GAZ,
+    T_RUN_FIRST_GAZ,
+    T_RUN_HEAD,
+    T_RUN_AHEAD_GAZ,
+    T_HYPH,
+    T_RULE,
+    T_RULE_BS,
+    T_RULE_P1,
+    T_RUN_CONN,
+    T_RUN_NEXT_CONN,
 };
+
+/* Word-list bits that say something about a capitalised run's type. */
+#define RUN_GAZ_MASK                                                                            \
+    (NF_GAZ_FIRST | NF_GAZ_TITLE | NF_GAZ_ORGSUF | NF_GAZ_LOC | NF_GAZ_DEMONYM | NF_GAZ_MISCSUF | \
+     NF_GAZ_LOCSUF | NF_GAZ_COUNTRY | NF_GAZ_ORG | NF_GAZ_MISC)
 
 /* How the document writes a word (docc bits), counted over all its occurrences. */
 #define DOCC_CAP_MID 1   /* capitalised inside a sentence of running text */
@@ -215,6 +232,11 @@ static void token_info(const struct nf_ent_gaz *gaz, unsigned gaz_mask, const ch
         a = nf_ent_affix_len(low, ln, k + 1, 1);
         ti->suf[k] = a && a < ln ? nf_hash64(low + ln - a, a) : 0;
     }
+    if (t->flags & NF_TOKF_HYPHEN) {
+        for (k = ln; k > 0 && low[k - 1] != '-'; k--) {
+        }
+        ti->hyph = k > 0 && k < ln ? nf_hash64(low + k, ln - k) : 0;
+    }
     ti->shape = nf_hash64(sh, nf_ent_word_shape(w, n, 0, sh, sizeof(sh)));
     ti->bshape = nf_hash64(sh, nf_ent_word_shape(w, n, 1, sh, sizeof(sh)));
 }
@@ -255,6 +277,121 @@ static void phrase_marks(struct nf_ent_fdoc *d, const struct nf_ent_gaz *gaz, un
     }
 }
 
+static int is_cap_word(const struct nf_ent_tok *t)
+{
+    return t->kind == NF_TOK_WORD && (t->flags & (NF_TOKF_CAP | NF_TOKF_ALLCAPS));
+}
+
+/* Is token i a connector inside a name (of, for, and, de, van, &)? */
+static int is_connector(const char *text, const struct nf_ent_tok *t)
+{
+    static const char *const conn[] = {"of", "for", "and", "de", "del", "da", "van", "von",
+                                       "der", "the", "&", NULL};
+    size_t n = t->b1 - t->b0, k;
+    for (k = 0; conn[k]; k++) {
+        if (strlen(conn[k]) == n && memcmp(conn[k], text + t->b0, n) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Find the capitalised runs and record them on their tokens. */
+static void mark_runs(struct nf_ent_fdoc *d)
+{
+    size_t s = 0, e, k, j;
+    while (s < d->n) {
+        if (!is_cap_word(&d->t[s])) {
+            s++;
+            continue;
+        }
+        e = s;
+        for (;;) {
+            /* extend over capitalised words, or 1-2 connectors followed by one */
+            if (e + 1 < d->n && !d->ti[e + 1].line0 && is_cap_word(&d->t[e + 1])) {
+                e++;
+                continue;
+            }
+            for (j = e + 1; j < d->n && j < e + 3 && !d->ti[j].line0 &&
+                            is_connector(d->text, &d->t[j]);
+                 j++) {
+            }
+            /* "the" may follow "of" but not start the join */
+            if (j > e + 1 && j < d->n && !d->ti[j].line0 && is_cap_word(&d->t[j]) &&
+                !(d->t[e + 1].b1 - d->t[e + 1].b0 == 3 &&
+                  memcmp(d->text + d->t[e + 1].b0, "the", 3) == 0)) {
+                e = j;
+                continue;
+            }
+            break;
+        }
+        for (k = s; k <= e; k++) {
+            unsigned pos = s == e ? NF_TAG_U : k == s ? NF_TAG_B : k == e ? NF_TAG_L : NF_TAG_I;
+            d->ti[k].run_pos = 1 + pos;
+            d->ti[k].run_len = (unsigned)(e - s + 1);
+            d->ti[k].run_first = s;
+            d->ti[k].run_last = e;
+        }
+        s = e + 1;
+    }
+}
+
+/* Run the rule-based finder and record its tags on the tokens. */
+static int rule_marks(struct nf_ent_fdoc *d, const struct nf_ent_gaz *gaz,
+                      const struct nf_ent_toks *toks)
+{
+    struct nf_ent_spans sp = {0};
+    size_t k, i = 0;
+    int rc = nf_ent_names_find(gaz, d->text, toks, &sp);
+    if (rc != 0) {
+        goto done;
+    }
+    nf_ent_spans_resolve(&sp);
+    for (k = 0; k < sp.n; k++) {
+        size_t first, last;
+        if (!nf_ent_type_is_name(sp.v[k].type)) {
+            continue;
+        }
+        while (i < d->n && d->t[i].b0 < sp.v[k].b0) {
+            i++;
+        }
+        first = i;
+        while (i < d->n && d->t[i].b0 < sp.v[k].b1) {
+            i++;
+        }
+        if (i == first) {
+            continue;
+        }
+        last = i - 1;
+        for (size_t j = first; j <= last; j++) {
+            unsigned pos = first == last ? NF_TAG_U
+                           : j == first  ? NF_TAG_B
+                           : j == last   ? NF_TAG_L
+                                         : NF_TAG_I;
+            d->ti[j].rule = NF_TAG(sp.v[k].type, pos);
+        }
+    }
+done:
+    nf_ent_spans_free(&sp);
+    return rc;
+}
+
+/* Quotes, brackets and sentence punctuation: never inside a name. */
+static int breaks_names(const char *text, const struct nf_ent_tok *t)
+{
+    static const char brk[] = "\"()[]{},;:!?";
+    size_t adv;
+    uint32_t cp;
+    if (t->kind != NF_TOK_PUNCT) {
+        return 0;
+    }
+    cp = nf_utf8_decode(text + t->b0, t->b1 - t->b0, &adv);
+    if (cp < 0x80) {
+        return cp != 0 && strchr(brk, (int)cp) != NULL;
+    }
+    return (cp >= 0x2018 && cp <= 0x201F) || cp == 0xAB || cp == 0xBB;
+}
+
 int nf_ent_fdoc_init(struct nf_ent_fdoc *d, const struct nf_ent_gaz *gaz, unsigned gaz_mask,
                      const char *text, const struct nf_ent_toks *toks)
 {
@@ -278,6 +415,7 @@ int nf_ent_fdoc_init(struct nf_ent_fdoc *d, const struct nf_ent_gaz *gaz, unsign
         unsigned char *v;
         token_info(gaz, gaz_mask, text, &d->t[i], &d->ti[i]);
         d->ti[i].line0 = i == 0 || (f & NF_TOKF_NEWLINE);
+        d->ti[i].no_ent = breaks_names(text, &d->t[i]);
         if (d->t[i].kind != NF_TOK_WORD) {
             continue;
         }
@@ -297,6 +435,10 @@ int nf_ent_fdoc_init(struct nf_ent_fdoc *d, const struct nf_ent_gaz *gaz, unsign
         d->ti[i].docc = d->t[i].kind == NF_TOK_WORD ? nf_ent_docmap_get(&caps, d->ti[i].lw) : 0;
     }
     phrase_marks(d, gaz, gaz_mask);
+    mark_runs(d);
+    if ((gaz_mask & NF_FEAT_RULES) && (rc = rule_marks(d, gaz, toks)) != 0) {
+        goto done;
+    }
 done:
     nf_ent_docmap_free(&caps);
     if (rc != 0) {
@@ -435,6 +577,34 @@ size_t nf_ent_feats(struct nf_ent_fdoc *d, size_t i, uint64_t *out)
         }
     }
     out[n++] = fh2(T_DOCC, x->docc, cc);
+    if (x->hyph) {
+        out[n++] = fh1(T_HYPH, x->hyph);
+    }
+    if (x->rule || (m1 && m1->rule) || (p1 && p1->rule)) {
+        out[n++] = fh1(T_RULE, x->rule);
+        out[n++] = fh2(T_RULE_BS, x->rule, x->bshape);
+        out[n++] = fh2(T_RULE_P1, x->rule, prev);
+    }
+    if (x->run_pos) {
+        const struct nf_ent_tokinfo *rf = &d->ti[x->run_first], *rl = &d->ti[x->run_last];
+        unsigned len = x->run_len < 6 ? x->run_len : 6, ahead = 0;
+        out[n++] = fh2(T_RUN_POS, x->run_pos, len);
+        out[n++] = fh2(T_RUN_LAST_GAZ, rl->gaz & RUN_GAZ_MASK, x->run_pos);
+        out[n++] = fh2(T_RUN_FIRST_GAZ, rf->gaz & RUN_GAZ_MASK, x->run_pos);
+        if (x->run_last != i) {
+            out[n++] = fh1(T_RUN_HEAD, rl->lw);
+            for (k = (unsigned)(i + 1); k <= x->run_last && k < i + 8; k++) {
+                ahead |= d->ti[k].gaz & (NF_GAZ_ORGSUF | NF_GAZ_LOCSUF | NF_GAZ_MISCSUF);
+            }
+            out[n++] = fh1(T_RUN_AHEAD_GAZ, ahead);
+            if (x->flags & NF_TOKF_LOWER) {
+                out[n++] = fh2(T_RUN_CONN, x->lw, rl->gaz & RUN_GAZ_MASK);
+            } else if (p1 && (p1->flags & NF_TOKF_LOWER)) {
+                /* the run goes on over a connector: "Institute | for Policy Studies" */
+                out[n++] = fh2(T_RUN_NEXT_CONN, p1->lw, x->gaz & RUN_GAZ_MASK);
+            }
+        }
+    }
     if ((x->flags & (NF_TOKF_CAP | NF_TOKF_ALLCAPS)) && !(x->flags & NF_TOKF_SENT_START)) {
         unsigned ctx = (m1 && (m1->flags & NF_TOKF_LOWER) ? 1 : 0) |
                        (p1 && (p1->flags & NF_TOKF_LOWER) ? 2 : 0);

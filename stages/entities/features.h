@@ -14,7 +14,7 @@
 #include "tokenize.h"
 
 /* Bump when a feature changes meaning: a model records the id it was trained with. */
-#define NF_FEATSET_ID 3u
+#define NF_FEATSET_ID 5u
 
 #define NF_FEAT_MAX 112 /* features of one token, at most */
 
@@ -42,6 +42,11 @@ int nf_ent_tag_valid(int prev, int cur);
     (NF_GAZ_FIRST | NF_GAZ_TITLE | NF_GAZ_ORGSUF | NF_GAZ_ORG | NF_GAZ_LOC | NF_GAZ_DEMONYM |    \
      NF_GAZ_MISC | NF_GAZ_STOP | NF_GAZ_MISCSUF | NF_GAZ_LOCSUF | NF_GAZ_COMMON | NF_GAZ_COUNTRY)
 
+/* In a model's gaz_mask: the rule-based name finder (names.c) runs first and its spans are
+ * features. It then uses the same word lists as the tagger (load them with
+ * nf_ent_gaz_load_skip(dir, NF_GAZ_KNOWN_ALL & ~gaz_mask, ...)). */
+#define NF_FEAT_RULES 0x80000000u
+
 struct nf_ent_tokinfo {
     uint64_t lw;     /* hash of the lower-cased word */
     uint64_t w;      /* hash of the word as written */
@@ -53,6 +58,14 @@ struct nf_ent_tokinfo {
     unsigned flags;  /* NF_TOKF_* */
     unsigned docc;   /* how the document writes this word elsewhere (DOCC_* in features.c) */
     unsigned line0;  /* first token of a new line */
+    uint64_t hyph;   /* hash of the lower-cased part after the last inner hyphen, 0 = none */
+    /* the capitalised run the token is in ("Asan Institute for Policy Studies"): capitalised
+     * words on one line, joined over of/for/and/de/&; run_pos 0 = not in a run */
+    unsigned rule;    /* tag the rule-based finder gives the token (NF_FEAT_RULES), 0 = O */
+    unsigned no_ent;  /* punctuation that never is part of a name: always O */
+    unsigned run_pos; /* 1 + NF_TAG_B/I/L/U */
+    unsigned run_len;
+    size_t run_first, run_last;
 };
 
 /* One document being tagged. Fill with nf_ent_fdoc_init, free with nf_ent_fdoc_free. */
@@ -66,8 +79,8 @@ struct nf_ent_fdoc {
 };
 
 /* Precompute the token-level features of a tokenized text (borrowed: text, toks and gaz must
- * outlive d). gaz_mask selects the word-list categories (NF_GAZ_*) used. 0 or NF_ERR_NOMEM
- * (d is then freed). */
+ * outlive d). gaz_mask selects the word-list categories (NF_GAZ_*) used, and NF_FEAT_RULES the
+ * rule-based finder's output. 0 or NF_ERR_NOMEM (d is then freed). */
 int nf_ent_fdoc_init(struct nf_ent_fdoc *d, const struct nf_ent_gaz *gaz, unsigned gaz_mask,
                      const char *text, const struct nf_ent_toks *toks);
 void nf_ent_fdoc_free(struct nf_ent_fdoc *d);

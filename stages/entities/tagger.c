@@ -354,6 +354,10 @@ void nf_ent_tagger_decode(const struct nf_ent_model *m, struct nf_ent_fdoc *d)
     for (i = 0; i < d->n; i++) {
         int32_t sc[NF_TAG_N] = {0};
         int prev = d->ti[i].line0 ? NF_TAG_START : d->tags[i - 1], t;
+        if (d->ti[i].no_ent) {
+            nf_ent_fdoc_commit(d, i, NF_TAG_O);
+            continue;
+        }
         nf = nf_ent_feats(d, i, feats);
         for (k = 0; k < nf; k++) {
             const int16_t *row = nf_ent_model_row(m, (uint32_t)(feats[k] >> shift));
@@ -365,6 +369,43 @@ void nf_ent_tagger_decode(const struct nf_ent_model *m, struct nf_ent_fdoc *d)
             }
         }
         nf_ent_fdoc_commit(d, i, nf_ent_tagger_best(sc, prev));
+    }
+}
+
+/* Where the rule finder joined a name over a lower-case connector ("Asan Institute for Policy
+ * Studies", "Bank of England": only after an organisation or event word) and the tagger agrees
+ * on both ends but split the name at the connector, keep the rule's name: the tagger learns the
+ * join from few examples. Needs the rule features (NF_FEAT_RULES). */
+static void join_split_names(struct nf_ent_fdoc *d)
+{
+    size_t s = 0, e, k;
+    while (s < d->n) {
+        int conn = 0, agree;
+        unsigned r = d->ti[s].rule;
+        if (r == 0 || NF_TAG_POS(r) != NF_TAG_B) {
+            s++;
+            continue;
+        }
+        for (e = s + 1; e < d->n && d->ti[e].rule == NF_TAG(NF_TAG_TYPE(r), NF_TAG_I); e++) {
+            conn |= (d->t[e].flags & NF_TOKF_LOWER) != 0;
+        }
+        if (e >= d->n || d->ti[e].rule != NF_TAG(NF_TAG_TYPE(r), NF_TAG_L)) {
+            s = e;
+            continue;
+        }
+        /* the tagger starts a name of the rule's type at s and ends one (of any type) at e */
+        agree = d->tags[s] == NF_TAG(NF_TAG_TYPE(r), NF_TAG_B) && d->tags[e] != NF_TAG_O &&
+                (NF_TAG_POS(d->tags[e]) == NF_TAG_L || NF_TAG_POS(d->tags[e]) == NF_TAG_U);
+        for (k = s + 1; agree && k < e; k++) {
+            /* split only at the connectors: every other token inside is in a name */
+            agree = d->tags[k] != NF_TAG_O || (d->t[k].flags & NF_TOKF_LOWER);
+        }
+        if (conn && agree) {
+            for (k = s; k <= e; k++) {
+                d->tags[k] = (unsigned char)d->ti[k].rule;
+            }
+        }
+        s = e + 1;
     }
 }
 
@@ -409,6 +450,9 @@ int nf_ent_tagger_find(const struct nf_ent_model *m, const struct nf_ent_gaz *ga
         return rc;
     }
     nf_ent_tagger_decode(m, &d);
+    if (m->gaz_mask & NF_FEAT_RULES) {
+        join_split_names(&d);
+    }
     rc = nf_ent_tagger_spans(&d, out);
     nf_ent_fdoc_free(&d);
     return rc;

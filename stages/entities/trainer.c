@@ -296,6 +296,10 @@ static int train_epoch(const struct nf_ent_train_opts *o, const struct tset *tra
         for (i = 0; i < d.n; i++) {
             int32_t sc[NF_TAG_N] = {0};
             int prev = d.ti[i].line0 ? NF_TAG_START : d.tags[i - 1], t, pred, gold = td->gold[i];
+            if (d.ti[i].no_ent) {
+                nf_ent_fdoc_commit(&d, i, NF_TAG_O); /* as at run time; nothing to learn */
+                continue;
+            }
             nf = nf_ent_feats(&d, i, feats);
             for (k = 0; k < nf; k++) {
                 const int32_t *row = w + (size_t)(feats[k] >> shift) * NF_TAG_N;

@@ -28,7 +28,8 @@ static void usage(FILE *out)
             "  --patience N      stop after N epochs without a better dev F1 (default 4)\n"
             "  --bits N          weight table of 2^N rows (default 20)\n"
             "  --known-lists     also use the known_*.txt lists as features (derived from the\n"
-            "                    training text: memorises names; off by default)\n");
+            "                    training text: memorises names; off by default)\n"
+            "  --no-rules        do not use the rule-based name finder's output as features\n");
 }
 
 static void progress(void *ctx, const char *line)
@@ -55,7 +56,7 @@ int main(int argc, char **argv)
     unsigned long long v;
     char err[512];
     struct timespec t0, t1;
-    int i, rc = 2;
+    int i, rc = 2, no_rules = 0;
 
     o.gaz_mask = NF_FEAT_GAZ_DEFAULT;
     o.bits = 20;
@@ -68,7 +69,10 @@ int main(int argc, char **argv)
             usage(stdout);
             return 0;
         } else if (strcmp(a, "--known-lists") == 0) {
-            o.gaz_mask |= NF_GAZ_KNOWN_PER | NF_GAZ_KNOWN_ORG | NF_GAZ_KNOWN_LOC | NF_GAZ_KNOWN_MISC;
+            o.gaz_mask |= NF_GAZ_KNOWN_ALL;
+            continue;
+        } else if (strcmp(a, "--no-rules") == 0) {
+            no_rules = 1;
             continue;
         } else if (!val) {
             usage(stderr);
@@ -100,7 +104,12 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    if (nf_ent_gaz_load(gaz_dir, &gaz, err, sizeof(err)) != 0) {
+    if (!no_rules) {
+        o.gaz_mask |= NF_FEAT_RULES;
+    }
+    /* the lists the features do not use are not loaded: the rule finder must not see them */
+    if (nf_ent_gaz_load_skip(gaz_dir, NF_GAZ_KNOWN_ALL & ~o.gaz_mask, &gaz, err, sizeof(err)) !=
+        0) {
         fprintf(stderr, "newsflow-train-ner: %s\n", err);
         goto done;
     }
