@@ -59,6 +59,11 @@ enum {
     T_RULE_P1,
     T_RUN_CONN,
     T_RUN_NEXT_CONN,
+    T_DOC_NUM_GAZ,
+    T_DOC_NUM_BS,
+    T_LW_M1_BS,
+    T_BS_LW_P1,
+    T_LAST_TYPE,
 };
 
 /* Word-list bits that say something about a capitalised run's type. */
@@ -431,6 +436,14 @@ int nf_ent_fdoc_init(struct nf_ent_fdoc *d, const struct nf_ent_gaz *gaz, unsign
             *v |= (unsigned char)bit;
         }
     }
+    {
+        size_t nums = 0;
+        for (i = 0; i < d->n; i++) {
+            nums += d->t[i].kind == NF_TOK_NUM;
+        }
+        /* under 5%, 5-15%, 15-30%, over 30% */
+        d->numeric = nums * 20 < d->n ? 0 : nums * 20 < d->n * 3 ? 1 : nums * 10 < d->n * 3 ? 2 : 3;
+    }
     for (i = 0; i < d->n; i++) {
         d->ti[i].docc = d->t[i].kind == NF_TOK_WORD ? nf_ent_docmap_get(&caps, d->ti[i].lw) : 0;
     }
@@ -460,6 +473,13 @@ void nf_ent_fdoc_commit(struct nf_ent_fdoc *d, size_t i, int tag)
 {
     unsigned char *v;
     d->tags[i] = (unsigned char)tag;
+    if (d->ti[i].line0) {
+        d->last_type = 0;
+    }
+    if (tag != NF_TAG_O) {
+        d->last_type = (unsigned)NF_TAG_TYPE(tag);
+        d->last_end = i;
+    }
     if (d->t[i].kind != NF_TOK_WORD) {
         return;
     }
@@ -531,8 +551,10 @@ size_t nf_ent_feats(struct nf_ent_fdoc *d, size_t i, uint64_t *out)
     cc = case_class(x->flags);
 
     out[n++] = fh1(T_BIAS, 0);
-    out[n++] = fh1(T_LW, x->lw);
-    out[n++] = fh1(T_W, x->w);
+    if (!d->drop_word) {
+        out[n++] = fh1(T_LW, x->lw);
+        out[n++] = fh1(T_W, x->w);
+    }
     for (k = 0; k < 4; k++) {
         if (x->pre[k]) {
             out[n++] = fh1(T_PRE + k, x->pre[k]);
@@ -551,8 +573,10 @@ size_t nf_ent_feats(struct nf_ent_fdoc *d, size_t i, uint64_t *out)
     out[n++] = fh1(T_BS_P1, bs_p1);
     out[n++] = fh1(T_BS_M2, bs_m2);
     out[n++] = fh1(T_BS_P2, bs_p2);
-    out[n++] = fh2(T_BI_M1, lw_m1, x->lw);
-    out[n++] = fh2(T_BI_P1, x->lw, lw_p1);
+    if (!d->drop_word) {
+        out[n++] = fh2(T_BI_M1, lw_m1, x->lw);
+        out[n++] = fh2(T_BI_P1, x->lw, lw_p1);
+    }
     out[n++] = fh2(T_BS3, fh2(0, bs_m1, x->bshape), bs_p1);
     out[n++] = fh2(T_SH_M1_P1, bs_m1, bs_p1);
     out[n++] = fh2(T_LW_SUF_P1, x->bshape, p1 ? p1->suf[2] : H_EOS);
@@ -577,6 +601,11 @@ size_t nf_ent_feats(struct nf_ent_fdoc *d, size_t i, uint64_t *out)
         }
     }
     out[n++] = fh2(T_DOCC, x->docc, cc);
+    if (x->flags & (NF_TOKF_CAP | NF_TOKF_ALLCAPS)) {
+        /* in results tables a city is a club: ORG */
+        out[n++] = fh2(T_DOC_NUM_GAZ, d->numeric, x->gaz & (NF_GAZ_LOC | NF_GAZ_COUNTRY));
+        out[n++] = fh2(T_DOC_NUM_BS, d->numeric, fh2(0, x->bshape, bs_p1));
+    }
     if (x->hyph) {
         out[n++] = fh1(T_HYPH, x->hyph);
     }
@@ -610,9 +639,18 @@ size_t nf_ent_feats(struct nf_ent_fdoc *d, size_t i, uint64_t *out)
                        (p1 && (p1->flags & NF_TOKF_LOWER) ? 2 : 0);
         out[n++] = fh2(T_CAPCTX, ctx, cc);
     }
+    out[n++] = fh2(T_LW_M1_BS, lw_m1, x->bshape);
+    out[n++] = fh2(T_BS_LW_P1, x->bshape, lw_p1);
+    if (d->last_type && !x->line0 && i > d->last_end + 1 && i <= d->last_end + 3 &&
+        (x->flags & (NF_TOKF_CAP | NF_TOKF_ALLCAPS))) {
+        /* coordination: "Russia and Ukraine", "Given, Breen" share a type */
+        out[n++] = fh2(T_LAST_TYPE, d->last_type, lw_m1);
+    }
     out[n++] = fh1(T_P1, prev);
     out[n++] = fh2(T_P12, prev2, prev);
-    out[n++] = fh2(T_P1_LW, prev, x->lw);
+    if (!d->drop_word) {
+        out[n++] = fh2(T_P1_LW, prev, x->lw);
+    }
     out[n++] = fh2(T_P1_BS, prev, x->bshape);
     hist = d->t[i].kind == NF_TOK_WORD ? nf_ent_docmap_get(&d->hist, x->lw) : 0;
     if (hist) {

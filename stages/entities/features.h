@@ -14,7 +14,7 @@
 #include "tokenize.h"
 
 /* Bump when a feature changes meaning: a model records the id it was trained with. */
-#define NF_FEATSET_ID 5u
+#define NF_FEATSET_ID 7u
 
 #define NF_FEAT_MAX 112 /* features of one token, at most */
 
@@ -75,6 +75,10 @@ struct nf_ent_fdoc {
     size_t n;
     struct nf_ent_tokinfo *ti;
     unsigned char *tags;         /* decided tags, filled by nf_ent_fdoc_commit */
+    unsigned numeric;            /* 0..3: share of number tokens (results tables are 2-3) */
+    int drop_word; /* training only: leave out the token's word-identity features (dropout) */
+    unsigned last_type;  /* type of the last name committed on the current line, 0 = none */
+    size_t last_end;     /* its last token */
     struct nf_ent_docmap hist;   /* lower-cased word -> types the tagger gave it so far */
 };
 

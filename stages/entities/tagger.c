@@ -44,6 +44,7 @@ void nf_ent_model_destroy(struct nf_ent_model *m)
     free(m->w);
     free(m->rows);
     free(m->index);
+    free(m->present);
     free(m);
 }
 
@@ -72,11 +73,13 @@ static int compact_alloc(struct nf_ent_model *m, size_t n)
     }
     free(m->rows);
     free(m->index);
+    free(m->present);
     m->rows = malloc((n ? n : 1) * NF_TAG_N * sizeof(*m->rows));
     m->index = calloc(cap, sizeof(*m->index));
+    m->present = calloc((((size_t)1 << m->bits) + 63) / 64, sizeof(*m->present));
     m->nrows = 0;
     m->index_cap = cap;
-    return m->rows && m->index ? 0 : NF_ERR_NOMEM;
+    return m->rows && m->index && m->present ? 0 : NF_ERR_NOMEM;
 }
 
 /* Append row r (ids added in any order, each once). */
@@ -88,6 +91,7 @@ static void compact_add(struct nf_ent_model *m, uint32_t r, const int16_t *w)
     }
     m->index[i].key = r + 1;
     m->index[i].pos = (uint32_t)m->nrows;
+    m->present[r / 64] |= 1ULL << (r % 64);
     memcpy(m->rows + m->nrows * NF_TAG_N, w, NF_TAG_N * sizeof(*w));
     m->nrows++;
 }
@@ -95,6 +99,9 @@ static void compact_add(struct nf_ent_model *m, uint32_t r, const int16_t *w)
 const int16_t *nf_ent_model_row(const struct nf_ent_model *m, uint32_t r)
 {
     size_t i = slot_of(r, m->index_cap);
+    if (!(m->present[r / 64] & (1ULL << (r % 64)))) {
+        return NULL;
+    }
     /* the index is at most half full: an empty slot ends every probe */
     for (;;) {
         uint32_t k = m->index[i].key;
@@ -295,11 +302,13 @@ int nf_ent_model_load(const char *path, struct nf_ent_model **out, char *errstr,
         nf_seterr(errstr, errstr_size, rc, "model %s: checksum mismatch (corrupt file)", path);
         goto done;
     }
-    if (!(m = calloc(1, sizeof(*m))) || compact_alloc(m, nz) != 0) {
+    if ((m = calloc(1, sizeof(*m))) != NULL) {
+        m->bits = bits;
+    }
+    if (!m || compact_alloc(m, nz) != 0) {
         rc = nf_seterr(errstr, errstr_size, NF_ERR_NOMEM, "model %s: out of memory", path);
         goto done;
     }
-    m->bits = bits;
     m->featset = NF_FEATSET_ID;
     m->gaz_mask = get32(buf + 24);
     fbits = get32(buf + 28);
@@ -349,8 +358,10 @@ int nf_ent_tagger_best(const int32_t *scores, int prev)
 void nf_ent_tagger_decode(const struct nf_ent_model *m, struct nf_ent_fdoc *d)
 {
     uint64_t feats[NF_FEAT_MAX];
+    uint32_t hit[NF_FEAT_MAX];
+    const int16_t *rows[NF_FEAT_MAX];
     unsigned shift = 64 - m->bits;
-    size_t i, k, nf;
+    size_t i, k, nf, nh;
     for (i = 0; i < d->n; i++) {
         int32_t sc[NF_TAG_N] = {0};
         int prev = d->ti[i].line0 ? NF_TAG_START : d->tags[i - 1], t;
@@ -359,11 +370,22 @@ void nf_ent_tagger_decode(const struct nf_ent_model *m, struct nf_ent_fdoc *d)
             continue;
         }
         nf = nf_ent_feats(d, i, feats);
-        for (k = 0; k < nf; k++) {
-            const int16_t *row = nf_ent_model_row(m, (uint32_t)(feats[k] >> shift));
-            if (!row) {
-                continue;
+        /* keep the features that have a row and start fetching their index slots: the
+         * lookups then overlap instead of waiting for memory one by one */
+        for (k = 0, nh = 0; k < nf; k++) {
+            uint32_t r = (uint32_t)(feats[k] >> shift);
+            if (m->present[r / 64] & (1ULL << (r % 64))) {
+                hit[nh++] = r;
+                __builtin_prefetch(&m->index[slot_of(r, m->index_cap)]);
             }
+        }
+        for (k = 0; k < nh; k++) {
+            rows[k] = nf_ent_model_row(m, hit[k]);
+            __builtin_prefetch(rows[k]);
+            __builtin_prefetch(rows[k] + NF_TAG_N - 1);
+        }
+        for (k = 0; k < nh; k++) {
+            const int16_t *row = rows[k];
             for (t = 0; t < NF_TAG_N; t++) {
                 sc[t] += row[t];
             }

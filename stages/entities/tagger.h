@@ -38,6 +38,8 @@ struct nf_ent_model {
     size_t nrows;
     struct nf_ent_model_slot *index;
     size_t index_cap; /* power of two, at least 2 * nrows */
+    uint64_t *present; /* bitmap of the non-empty rows: most features have none, and this
+                        * 128 KB (2^20 rows) stays in cache where the index would not */
 };
 
 /* A zeroed model with a dense table of 1 << bits rows (bits within NF_MODEL_BITS_MIN..MAX),

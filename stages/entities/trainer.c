@@ -281,8 +281,11 @@ static int evaluate(const struct nf_ent_model *m, const struct nf_ent_gaz *gaz,
 }
 
 /* One epoch over train in the given order: decode with w, update on each wrong tag. */
+static uint64_t rng_next(uint64_t *s);
+
 static int train_epoch(const struct nf_ent_train_opts *o, const struct tset *train,
-                       const size_t *order, int32_t *w, int64_t *u, uint64_t *c, size_t *errors)
+                       const size_t *order, int32_t *w, int64_t *u, uint64_t *c, size_t *errors,
+                       uint64_t *rng)
 {
     uint64_t feats[NF_FEAT_MAX];
     unsigned shift = 64 - o->bits;
@@ -300,7 +303,10 @@ static int train_epoch(const struct nf_ent_train_opts *o, const struct tset *tra
                 nf_ent_fdoc_commit(&d, i, NF_TAG_O); /* as at run time; nothing to learn */
                 continue;
             }
+            d.drop_word = o->word_dropout && (d.t[i].flags & (NF_TOKF_CAP | NF_TOKF_ALLCAPS)) &&
+                          rng_next(rng) % 1000 < o->word_dropout;
             nf = nf_ent_feats(&d, i, feats);
+            d.drop_word = 0;
             for (k = 0; k < nf; k++) {
                 const int32_t *row = w + (size_t)(feats[k] >> shift) * NF_TAG_N;
                 for (t = 0; t < NF_TAG_N; t++) {
@@ -380,7 +386,7 @@ int nf_ent_train(const struct nf_ent_train_opts *o, struct nf_ent_model **out,
             order[j] = tmpi;
         }
         errors = 0;
-        if ((rc = train_epoch(o, &train, order, w, u, &c, &errors)) != 0) {
+        if ((rc = train_epoch(o, &train, order, w, u, &c, &errors, &rng)) != 0) {
             nf_seterr(errstr, errstr_size, rc, "out of memory");
             goto done;
         }

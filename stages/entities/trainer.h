@@ -21,6 +21,9 @@ struct nf_ent_train_opts {
     unsigned epochs;   /* at most this many passes over the training set */
     unsigned patience; /* stop after this many epochs without a better dev F1 */
     uint64_t seed;     /* document order of each epoch; same seed and input -> same model */
+    /* per mille of capitalised training tokens whose word-identity features are left out, so
+     * the model also learns names from shape and context (unseen names) */
+    unsigned word_dropout;
     /* optional: one line of progress per epoch (library code never prints) */
     void (*progress)(void *ctx, const char *line);
     void *progress_ctx;

@@ -913,7 +913,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_entities_place_before_score_is_a_team, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(test_entities_context_cues, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_entities_context_cues, setup_rules, teardown),
         cmocka_unit_test_setup_teardown(test_entities_initials_compounds_and_dashes, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_entities_titles_and_name_lists, setup, teardown),

@@ -27,6 +27,8 @@ static void usage(FILE *out)
             "  --epochs N        at most N epochs (default 30)\n"
             "  --patience N      stop after N epochs without a better dev F1 (default 4)\n"
             "  --bits N          weight table of 2^N rows (default 20)\n"
+            "  --word-dropout N  per mille of capitalised tokens trained without their word\n"
+            "                    features, to learn names from shape and context (default 0)\n"
             "  --known-lists     also use the known_*.txt lists as features (derived from the\n"
             "                    training text: memorises names; off by default)\n"
             "  --no-rules        do not use the rule-based name finder's output as features\n");
@@ -63,6 +65,7 @@ int main(int argc, char **argv)
     o.epochs = 30;
     o.patience = 4;
     o.seed = 1;
+    o.word_dropout = 0;
     for (i = 1; i < argc; i++) {
         const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -91,6 +94,8 @@ int main(int argc, char **argv)
             o.epochs = (unsigned)v;
         } else if (strcmp(a, "--patience") == 0 && parse_uint(val, 1000, &v) && v > 0) {
             o.patience = (unsigned)v;
+        } else if (strcmp(a, "--word-dropout") == 0 && parse_uint(val, 1000, &v)) {
+            o.word_dropout = (unsigned)v;
         } else if (strcmp(a, "--bits") == 0 && parse_uint(val, NF_MODEL_BITS_MAX, &v) &&
                    v >= NF_MODEL_BITS_MIN) {
             o.bits = (unsigned)v;
