@@ -332,53 +332,41 @@ static int train_epoch(const struct nf_ent_train_opts *o, const struct tset *tra
     return 0;
 }
 
-int nf_ent_train(const struct nf_ent_train_opts *o, struct nf_ent_model **out,
-                 struct nf_ent_train_result *res, char *errstr, size_t errstr_size)
+/* One training run with one seed over the loaded sets: the best epoch's model in *out (with its
+ * dense table), its figures in res. */
+static int train_run(const struct nf_ent_train_opts *o, uint64_t seed, unsigned run,
+                     const struct tset *train, const struct tset *dev,
+                     struct nf_ent_model **out, struct nf_ent_train_result *res, char *errstr,
+                     size_t errstr_size)
 {
-    struct tset train = {0}, dev = {0};
     struct nf_ent_model *best = NULL, *cur = NULL, *tmp;
     int32_t *w = NULL;
     int64_t *u = NULL;
     size_t *order = NULL, nw, i, j, errors;
-    uint64_t c = 1, rng = o->seed * 0x9E3779B97F4A7C15ULL + 0x1234567ULL;
+    uint64_t c = 1, rng = seed * 0x9E3779B97F4A7C15ULL + 0x1234567ULL;
     unsigned epoch;
     char line[256];
-    int rc;
+    int rc = 0;
 
     *out = NULL;
-    memset(res, 0, sizeof(*res));
-    if (o->bits < NF_MODEL_BITS_MIN || o->bits > NF_MODEL_BITS_MAX || o->epochs == 0) {
-        rc = nf_seterr(errstr, errstr_size, NF_ERR_INVALID, "bits must be %u..%u, epochs >= 1",
-                       NF_MODEL_BITS_MIN, NF_MODEL_BITS_MAX);
-        goto done;
-    }
-    if ((rc = load_set(o->train_path, &train, errstr, errstr_size)) != 0 ||
-        (o->dev_path && (rc = load_set(o->dev_path, &dev, errstr, errstr_size)) != 0)) {
-        goto done;
-    }
-    res->train_docs = train.n;
-    for (i = 0; i < train.n; i++) {
-        res->train_tokens += train.v[i].toks.n;
-        res->train_entities += train.v[i].spans.n;
-    }
     nw = (size_t)NF_TAG_N << o->bits;
     w = calloc(nw, sizeof(*w));
     u = calloc(nw, sizeof(*u));
-    order = malloc(train.n * sizeof(*order));
+    order = malloc(train->n * sizeof(*order));
     best = nf_ent_model_new(o->bits, o->gaz_mask);
     cur = nf_ent_model_new(o->bits, o->gaz_mask);
     if (!w || !u || !order || !best || !cur) {
         rc = nf_seterr(errstr, errstr_size, NF_ERR_NOMEM, "out of memory (2^%u rows)", o->bits);
         goto done;
     }
-    for (i = 0; i < train.n; i++) {
+    for (i = 0; i < train->n; i++) {
         order[i] = i;
     }
     rng = rng ? rng : 1;
     res->dev_f1 = -1.0;
     for (epoch = 1; epoch <= o->epochs; epoch++) {
         double p = 0.0, r = 0.0, f1 = 0.0;
-        for (i = train.n; i > 1; i--) {
+        for (i = train->n; i > 1; i--) {
             size_t tmpi;
             j = (size_t)(rng_next(&rng) % i);
             tmpi = order[i - 1];
@@ -386,7 +374,7 @@ int nf_ent_train(const struct nf_ent_train_opts *o, struct nf_ent_model **out,
             order[j] = tmpi;
         }
         errors = 0;
-        if ((rc = train_epoch(o, &train, order, w, u, &c, &errors, &rng)) != 0) {
+        if ((rc = train_epoch(o, train, order, w, u, &c, &errors, &rng)) != 0) {
             nf_seterr(errstr, errstr_size, rc, "out of memory");
             goto done;
         }
@@ -395,14 +383,14 @@ int nf_ent_train(const struct nf_ent_train_opts *o, struct nf_ent_model **out,
             rc = nf_seterr(errstr, errstr_size, NF_ERR_NOMEM, "out of memory");
             goto done;
         }
-        if (o->dev_path && (rc = evaluate(cur, o->gaz, &dev, &p, &r, &f1)) != 0) {
+        if (o->dev_path && (rc = evaluate(cur, o->gaz, dev, &p, &r, &f1)) != 0) {
             nf_seterr(errstr, errstr_size, rc, "out of memory");
             goto done;
         }
         if (o->progress) {
             snprintf(line, sizeof(line),
-                     "epoch %u: %zu wrong tags of %zu tokens; dev P %.4f R %.4f F1 %.4f", epoch,
-                     errors, res->train_tokens, p, r, f1);
+                     "run %u epoch %u: %zu wrong tags of %zu tokens; dev P %.4f R %.4f F1 %.4f",
+                     run, epoch, errors, res->train_tokens, p, r, f1);
             o->progress(o->progress_ctx, line);
         }
         if (!o->dev_path || f1 > res->dev_f1) {
@@ -420,12 +408,97 @@ int nf_ent_train(const struct nf_ent_train_opts *o, struct nf_ent_model **out,
     *out = best;
     best = NULL;
 done:
-    tset_free(&train);
-    tset_free(&dev);
     free(w);
     free(u);
     free(order);
     nf_ent_model_destroy(best);
     nf_ent_model_destroy(cur);
+    return rc;
+}
+
+int nf_ent_train(const struct nf_ent_train_opts *o, struct nf_ent_model **out,
+                 struct nf_ent_train_result *res, char *errstr, size_t errstr_size)
+{
+    struct tset train = {0}, dev = {0};
+    struct nf_ent_model *m = NULL, *avg = NULL;
+    float *sum = NULL;
+    size_t i, nw;
+    unsigned k, runs = o->ensemble ? o->ensemble : 1;
+    char line[256];
+    int rc;
+
+    *out = NULL;
+    memset(res, 0, sizeof(*res));
+    if (o->bits < NF_MODEL_BITS_MIN || o->bits > NF_MODEL_BITS_MAX || o->epochs == 0 ||
+        runs > 16) {
+        rc = nf_seterr(errstr, errstr_size, NF_ERR_INVALID,
+                       "bits must be %u..%u, epochs >= 1, ensemble <= 16", NF_MODEL_BITS_MIN,
+                       NF_MODEL_BITS_MAX);
+        goto done;
+    }
+    if ((rc = load_set(o->train_path, &train, errstr, errstr_size)) != 0 ||
+        (o->dev_path && (rc = load_set(o->dev_path, &dev, errstr, errstr_size)) != 0)) {
+        goto done;
+    }
+    res->train_docs = train.n;
+    for (i = 0; i < train.n; i++) {
+        res->train_tokens += train.v[i].toks.n;
+        res->train_entities += train.v[i].spans.n;
+    }
+    if (runs == 1) {
+        rc = train_run(o, o->seed, 1, &train, &dev, out, res, errstr, errstr_size);
+        goto done;
+    }
+    /* an ensemble: the average of the runs' (descaled) weights, seeds seed .. seed+runs-1 */
+    nw = (size_t)NF_TAG_N << o->bits;
+    avg = nf_ent_model_new(o->bits, o->gaz_mask);
+    if (!avg || !(sum = calloc(nw, sizeof(*sum)))) {
+        rc = nf_seterr(errstr, errstr_size, NF_ERR_NOMEM, "out of memory (2^%u rows)", o->bits);
+        goto done;
+    }
+    for (k = 0; k < runs; k++) {
+        if ((rc = train_run(o, o->seed + k, k + 1, &train, &dev, &m, res, errstr,
+                            errstr_size)) != 0) {
+            goto done;
+        }
+        for (i = 0; i < nw; i++) {
+            sum[i] += (float)m->w[i] / m->scale;
+        }
+        nf_ent_model_destroy(m);
+        m = NULL;
+    }
+    {
+        float maxabs = 0.0f, scale;
+        for (i = 0; i < nw; i++) {
+            maxabs = fabsf(sum[i]) > maxabs ? fabsf(sum[i]) : maxabs;
+        }
+        scale = maxabs > 0.0f ? 32000.0f / maxabs : 1.0f;
+        for (i = 0; i < nw; i++) {
+            avg->w[i] = (int16_t)lrintf(sum[i] * scale);
+        }
+        avg->scale = scale * (float)runs;
+    }
+    if (nf_ent_model_compact(avg) != 0) {
+        rc = nf_seterr(errstr, errstr_size, NF_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    if (o->dev_path &&
+        (rc = evaluate(avg, o->gaz, &dev, &res->dev_p, &res->dev_r, &res->dev_f1)) != 0) {
+        nf_seterr(errstr, errstr_size, rc, "out of memory");
+        goto done;
+    }
+    if (o->progress) {
+        snprintf(line, sizeof(line), "ensemble of %u runs: dev P %.4f R %.4f F1 %.4f", runs,
+                 res->dev_p, res->dev_r, res->dev_f1);
+        o->progress(o->progress_ctx, line);
+    }
+    *out = avg;
+    avg = NULL;
+done:
+    tset_free(&train);
+    tset_free(&dev);
+    free(sum);
+    nf_ent_model_destroy(m);
+    nf_ent_model_destroy(avg);
     return rc;
 }

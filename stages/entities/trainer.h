@@ -24,13 +24,16 @@ struct nf_ent_train_opts {
     /* per mille of capitalised training tokens whose word-identity features are left out, so
      * the model also learns names from shape and context (unseen names) */
     unsigned word_dropout;
+    /* 0 or 1: one run; N > 1: N runs with seeds seed .. seed+N-1, each stopped early on dev,
+     * and the model is the average of their weights (same size, same speed) */
+    unsigned ensemble;
     /* optional: one line of progress per epoch (library code never prints) */
     void (*progress)(void *ctx, const char *line);
     void *progress_ctx;
 };
 
 struct nf_ent_train_result {
-    unsigned best_epoch; /* 1-based */
+    unsigned best_epoch; /* 1-based (of the last run of an ensemble) */
     double dev_f1, dev_p, dev_r;
     size_t train_docs, train_tokens, train_entities;
 };

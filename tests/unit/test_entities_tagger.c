@@ -318,7 +318,7 @@ static void write_corpus(const char *path, int offset)
 }
 
 static void train_once(const char *train, const char *dev, const char *out, uint64_t seed,
-                       struct nf_ent_train_result *res)
+                       unsigned ensemble, struct nf_ent_train_result *res)
 {
     struct nf_ent_train_opts o = {0};
     struct nf_ent_model *m = NULL;
@@ -335,6 +335,7 @@ static void train_once(const char *train, const char *dev, const char *out, uint
     o.epochs = 4;
     o.patience = 2;
     o.seed = seed;
+    o.ensemble = ensemble;
     if (nf_ent_train(&o, &m, res, err, sizeof(err)) != 0) {
         fail_msg("training failed: %s", err);
     }
@@ -353,8 +354,8 @@ static void test_trainer_same_seed_same_model(void **state)
     (void)state;
     write_corpus(temp_path(tr), 0);
     write_corpus(temp_path(dv), 3);
-    train_once(tr, dv, temp_path(m1), 7, &r1);
-    train_once(tr, dv, temp_path(m2), 7, &r2);
+    train_once(tr, dv, temp_path(m1), 7, 1, &r1);
+    train_once(tr, dv, temp_path(m2), 7, 1, &r2);
     assert_int_equal(r1.train_docs, 24);
     assert_int_equal(r1.train_entities, 72);
     assert_int_equal(r1.best_epoch, r2.best_epoch);
@@ -365,6 +366,18 @@ static void test_trainer_same_seed_same_model(void **state)
     b = slurp(m2, &lb);
     assert_int_equal(la, lb);
     assert_memory_equal(a, b, la);
+    free(a);
+    free(b);
+    /* an averaged ensemble of runs is deterministic too */
+    train_once(tr, dv, m1, 7, 2, &r1);
+    train_once(tr, dv, m2, 7, 2, &r2);
+    a = slurp(m1, &la);
+    b = slurp(m2, &lb);
+    assert_int_equal(la, lb);
+    assert_memory_equal(a, b, la);
+    if (r1.dev_f1 < 0.9) {
+        fail_msg("ensemble dev F1 %.3f", r1.dev_f1);
+    }
     free(a);
     free(b);
     unlink(tr);

@@ -27,6 +27,7 @@ static void usage(FILE *out)
             "  --epochs N        at most N epochs (default 30)\n"
             "  --patience N      stop after N epochs without a better dev F1 (default 4)\n"
             "  --bits N          weight table of 2^N rows (default 20)\n"
+            "  --ensemble N      average the weights of N runs (seeds SEED..SEED+N-1; default 1)\n"
             "  --word-dropout N  per mille of capitalised tokens trained without their word\n"
             "                    features, to learn names from shape and context (default 0)\n"
             "  --known-lists     also use the known_*.txt lists as features (derived from the\n"
@@ -94,6 +95,8 @@ int main(int argc, char **argv)
             o.epochs = (unsigned)v;
         } else if (strcmp(a, "--patience") == 0 && parse_uint(val, 1000, &v) && v > 0) {
             o.patience = (unsigned)v;
+        } else if (strcmp(a, "--ensemble") == 0 && parse_uint(val, 16, &v) && v > 0) {
+            o.ensemble = (unsigned)v;
         } else if (strcmp(a, "--word-dropout") == 0 && parse_uint(val, 1000, &v)) {
             o.word_dropout = (unsigned)v;
         } else if (strcmp(a, "--bits") == 0 && parse_uint(val, NF_MODEL_BITS_MAX, &v) &&
