@@ -79,6 +79,9 @@ enum {
 
 #define HIST_O_CAP 16 /* a capitalised occurrence was tagged O */
 
+/* Features emitted after the word-list loops, at most (see nf_ent_feats). */
+#define TAIL_FEATS 24
+
 #define H_BOS 0x5b5b3c733e5d5dULL /* "<s>": a neighbour beyond the line */
 #define H_EOS 0x5b5b3c2f733e5dULL
 
@@ -583,8 +586,8 @@ size_t nf_ent_feats(struct nf_ent_fdoc *d, size_t i, uint64_t *out)
     out[n++] = fh2(T_POS, (x->line0 ? 1 : 0) | ((x->flags & NF_TOKF_SENT_START) ? 2 : 0) |
                               ((x->flags & NF_TOKF_CAPS_LINE) ? 4 : 0),
                    x->bshape);
-    /* the list loops leave room for the 10 features after them (NF_FEAT_MAX) */
-    for (b = 0; b < 16 && n + 13 < NF_FEAT_MAX; b++) {
+    /* the list loops leave room for the features after them (at most TAIL_FEATS) */
+    for (b = 0; b < 16 && n + 3 + TAIL_FEATS <= NF_FEAT_MAX; b++) {
         if (x->gaz & (1u << b)) {
             out[n++] = fh2(T_GAZ, b, cc);
         }
@@ -595,7 +598,7 @@ size_t nf_ent_feats(struct nf_ent_fdoc *d, size_t i, uint64_t *out)
             out[n++] = fh1(T_GAZ_P1, b);
         }
     }
-    for (b = 0; x->phrase && b < 48 && n + 11 < NF_FEAT_MAX; b++) {
+    for (b = 0; x->phrase && b < 48 && n + 1 + TAIL_FEATS <= NF_FEAT_MAX; b++) {
         if (x->phrase & (1ULL << b)) {
             out[n++] = fh1(T_PHR, b);
         }
