@@ -4,6 +4,9 @@
 #   tokens/s, model load time and peak RSS (GNU time).
 #   bash tests/bench/entities.sh [BUILD_DIR] [-X key=value ...]   (default build/)
 #   e.g. bash tests/bench/entities.sh build -X entities.model=    (rule-based finder only)
+# With ENT_CV=1 it also checks generalisation the way the held-out test does, without dev: it
+#   trains on the even training documents (word lists derived from them only) and scores the
+#   odd ones, for the tagger and for the rules (needs BUILD/bin/newsflow-train-ner, ~1 min).
 set -euo pipefail
 NF_ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=$NF_ROOT/build
@@ -49,7 +52,7 @@ done
 read -r load_s load_rss <"$TMP/t0"
 
 python3 "$TOOLS/ner_score.py" "$DATA/ner-dev.jsonl" "$TMP/out.jsonl"
-python3 - "$DATA/ner-train.jsonl" "$DATA/ner-dev.jsonl" "$TMP/out.jsonl" <<'EOF'
+cat >"$TMP/unseen.py" <<'EOF'
 # F1 restricted to names whose surface form is never a training entity (memorisation check)
 import json, sys
 seen = set()
@@ -73,9 +76,40 @@ P = tp / np if np else 0; R = tp / ng if ng else 0
 print("unseen   P %.4f R %.4f F1 %.4f  (%d gold names not seen in train)"
       % (P, R, 2 * P * R / (P + R) if P + R else 0, ng))
 EOF
+python3 "$TMP/unseen.py" "$DATA/ner-train.jsonl" "$DATA/ner-dev.jsonl" "$TMP/out.jsonl"
 awk -v n="$((TOKENS * 5))" -v t="$best" -v w="$best_wall" -v r="$best_rss" -v l="$load_s" \
     -v lr="$load_rss" 'BEGIN {
     printf "speed    %d tokens: %.2f s CPU = %.0f tokens/s; %.2f s wall = %.0f tokens/s " \
         "(one process, --stdio, start-up included)\n", n, t, n / t, w, n / w
     printf "load     %.2f s (start-up on empty input, RSS %.1f MB)\n", l, lr / 1024
     printf "peakRSS  %.1f MB\n", r / 1024 }'
+
+if [ "${ENT_CV:-0}" = 1 ]; then
+    TRAINER=$BUILD/bin/newsflow-train-ner
+    [ -x "$TRAINER" ] || { echo "ENT_CV=1 needs $TRAINER" >&2; exit 2; }
+    python3 -c 'import json,sys
+L=open(sys.argv[1], encoding="utf-8").read().splitlines()
+open(sys.argv[2] + "/even.jsonl", "w").write("\n".join(L[0::2]) + "\n")
+open(sys.argv[2] + "/odd.jsonl", "w").write("\n".join(L[1::2]) + "\n")
+open(sys.argv[2] + "/odd-in.jsonl", "w").write("".join(json.dumps({"id": json.loads(l)["id"],
+    "text": json.loads(l)["text"]}) + "\n" for l in L[1::2]))' "$DATA/ner-train.jsonl" "$TMP"
+    mkdir -p "$TMP/gaz"
+    for f in "$NF_ROOT"/config/entities/*.txt; do
+        case $(basename "$f") in
+            known_*|given_names.txt|common_words.txt) ;;
+            *) cp "$f" "$TMP/gaz/" ;;
+        esac
+    done
+    sh "$NF_ROOT/stages/entities/derive_lists.sh" "$TMP/even.jsonl" "$TMP/gaz" >/dev/null 2>&1
+    "$TRAINER" --train "$TMP/even.jsonl" --dev "$DATA/ner-dev.jsonl" --gazetteer "$TMP/gaz" \
+        --out "$TMP/cv.bin" --seed 1 --ensemble 3 2>"$TMP/cv.log"
+    for mode in tagger rules; do
+        model=$TMP/cv.bin
+        [ $mode = rules ] && model=
+        "$BIN" --stdio -X entities.gazetteer_dir="$TMP/gaz" -X entities.model="$model" \
+            <"$TMP/odd-in.jsonl" >"$TMP/cv.out" 2>/dev/null
+        echo "cv $mode (train on even train docs, score odd ones): $(python3 \
+            "$TOOLS/ner_score.py" "$TMP/odd.jsonl" "$TMP/cv.out" | tail -1)"
+        python3 "$TMP/unseen.py" "$TMP/even.jsonl" "$TMP/odd.jsonl" "$TMP/cv.out"
+    done
+fi
