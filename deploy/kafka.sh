@@ -9,27 +9,31 @@
 #
 # Usage: deploy/kafka.sh start|stop|status|fetch
 #   start   Fetch the jars if needed, format fresh storage, start the broker in the background
-#           and poll until it answers (at most NEWSFLOW_KAFKA_START_TIMEOUT seconds). Progress goes
+#           and poll until it answers (at most NEWSFLOW_LOCAL_KAFKA_START_TIMEOUT seconds). Progress goes
 #           to stderr; the bootstrap address alone goes to stdout, so
 #           `bootstrap=$(deploy/kafka.sh start)` works. Already running and answering: say so,
 #           print the address, exit 0.
-#   stop    SIGTERM, wait up to NEWSFLOW_KAFKA_STOP_TIMEOUT seconds, then SIGKILL; remove the
+#   stop    SIGTERM, wait up to NEWSFLOW_LOCAL_KAFKA_STOP_TIMEOUT seconds, then SIGKILL; remove the
 #           data dir (each start is from clean). The broker log is kept for post-mortems.
 #   status  Exit 0 if running and answering, 1 if the process is up but not answering, 3 if it
 #           is not running.
 #   fetch   Only download the jars into the cache (e.g. a CI cache warm-up step).
+#   stop --keep-data / start --keep-data
+#           Keep the storage on stop and resume on it at start: a broker restart with topics,
+#           records and committed offsets intact (the fault-injection tests use it).
 #
-# Environment (defaults in brackets):
-#   NEWSFLOW_KAFKA_VERSION          kafka_2.13 version, 4.x [the <kafka.version> of deploy/kafka/pom.xml]
-#   NEWSFLOW_KAFKA_PORT             PLAINTEXT (client) port on 127.0.0.1 [9092]
-#   NEWSFLOW_KAFKA_CONTROLLER_PORT  KRaft controller port on 127.0.0.1 [9093]
-#   NEWSFLOW_KAFKA_DIR              runtime dir: server.properties, data/, kafka.log, kafka.pid
+# Environment (defaults in brackets). Not NEWSFLOW_KAFKA_*: those are librdkafka settings of the
+# newsflow binaries (NEWSFLOW_KAFKA_BOOTSTRAP_SERVERS -> kafka.bootstrap.servers).
+#   NEWSFLOW_LOCAL_KAFKA_VERSION          kafka_2.13 version, 4.x [the <kafka.version> of deploy/kafka/pom.xml]
+#   NEWSFLOW_LOCAL_KAFKA_PORT             PLAINTEXT (client) port on 127.0.0.1 [9092]
+#   NEWSFLOW_LOCAL_KAFKA_CONTROLLER_PORT  KRaft controller port on 127.0.0.1 [9093]
+#   NEWSFLOW_LOCAL_KAFKA_DIR              runtime dir: server.properties, data/, kafka.log, kafka.pid
 #                                   [/tmp/newsflow-kafka]
 #   NEWSFLOW_CACHE                  jar cache root; jars go to $NEWSFLOW_CACHE/kafka-<version>/libs
 #                                   [$HOME/.cache/newsflow] (Maven's own repo stays ~/.m2)
-#   NEWSFLOW_KAFKA_HEAP             JVM heap options [-Xms256m -Xmx768m]
-#   NEWSFLOW_KAFKA_START_TIMEOUT    seconds to wait for readiness [90]
-#   NEWSFLOW_KAFKA_STOP_TIMEOUT     seconds between SIGTERM and SIGKILL [30]
+#   NEWSFLOW_LOCAL_KAFKA_HEAP             JVM heap options [-Xms256m -Xmx768m]
+#   NEWSFLOW_LOCAL_KAFKA_START_TIMEOUT    seconds to wait for readiness [90]
+#   NEWSFLOW_LOCAL_KAFKA_STOP_TIMEOUT     seconds between SIGTERM and SIGKILL [30]
 #
 # Needs Java 17+ (Kafka 4.x brokers do) and, for fetching, Maven. If either is missing it
 # installs openjdk-17-jre-headless / maven with apt-get, which needs root (sudo is used when
@@ -42,16 +46,16 @@ pom="$script_dir/kafka/pom.xml"
 
 # The pinned version lives in one place, the pom; the environment may override it.
 pom_version=$(sed -n 's:.*<kafka\.version>\(.*\)</kafka\.version>.*:\1:p' "$pom" | head -n 1)
-version=${NEWSFLOW_KAFKA_VERSION:-$pom_version}
+version=${NEWSFLOW_LOCAL_KAFKA_VERSION:-$pom_version}
 host=127.0.0.1
-port=${NEWSFLOW_KAFKA_PORT:-9092}
-controller_port=${NEWSFLOW_KAFKA_CONTROLLER_PORT:-9093}
-run_dir=${NEWSFLOW_KAFKA_DIR:-/tmp/newsflow-kafka}
+port=${NEWSFLOW_LOCAL_KAFKA_PORT:-9092}
+controller_port=${NEWSFLOW_LOCAL_KAFKA_CONTROLLER_PORT:-9093}
+run_dir=${NEWSFLOW_LOCAL_KAFKA_DIR:-/tmp/newsflow-kafka}
 cache_dir=${NEWSFLOW_CACHE:-${HOME:?set HOME or NEWSFLOW_CACHE}/.cache/newsflow}/kafka-$version
 libs="$cache_dir/libs"
-heap=${NEWSFLOW_KAFKA_HEAP:--Xms256m -Xmx768m}
-start_timeout=${NEWSFLOW_KAFKA_START_TIMEOUT:-90}
-stop_timeout=${NEWSFLOW_KAFKA_STOP_TIMEOUT:-30}
+heap=${NEWSFLOW_LOCAL_KAFKA_HEAP:--Xms256m -Xmx768m}
+start_timeout=${NEWSFLOW_LOCAL_KAFKA_START_TIMEOUT:-90}
+stop_timeout=${NEWSFLOW_LOCAL_KAFKA_STOP_TIMEOUT:-30}
 
 bootstrap="$host:$port"
 props="$run_dir/server.properties"
@@ -306,17 +310,22 @@ cmd_start() {
     fetch
     need_tools
 
-    # Each start is from clean: fresh data dir, fresh cluster id, fresh log.
-    rm -rf "$data_dir"
     rm -f "$pid_file"
-    write_config
-    cluster_id=$(new_cluster_id)
     t0=$(now_ms)
-    say "formatting $data_dir (cluster id $cluster_id)"
-    if ! "$java" -cp "$libs/*" kafka.tools.StorageTool format \
-            -t "$cluster_id" -c "$props" >"$run_dir/format.log" 2>&1; then
-        cat "$run_dir/format.log" >&2
-        die "formatting the storage failed"
+    if [[ $keep_data == 1 && -f $data_dir/meta.properties ]]; then
+        # a restart (fault tests): same storage, topics and committed offsets as before
+        say "restarting on the existing storage in $data_dir"
+    else
+        # Each start is from clean: fresh data dir, fresh cluster id, fresh log.
+        rm -rf "$data_dir"
+        write_config
+        cluster_id=$(new_cluster_id)
+        say "formatting $data_dir (cluster id $cluster_id)"
+        if ! "$java" -cp "$libs/*" kafka.tools.StorageTool format \
+                -t "$cluster_id" -c "$props" >"$run_dir/format.log" 2>&1; then
+            cat "$run_dir/format.log" >&2
+            die "formatting the storage failed"
+        fi
     fi
 
     say "starting Kafka $version ($java)"
@@ -362,7 +371,11 @@ cmd_stop() {
         say "not running"
     fi
     rm -f "$pid_file"
-    rm -rf "$data_dir"
+    if [[ $keep_data == 1 ]]; then
+        say "storage kept in $data_dir (start --keep-data resumes on it)"
+    else
+        rm -rf "$data_dir"
+    fi
     if port_open "$port"; then
         say "warning: $host:$port is still in use by another process"
     fi
@@ -384,6 +397,8 @@ cmd_status() {
 
 main() {
     [[ $version =~ ^4\. ]] || say "warning: Kafka $version is not a 4.x release; only 4.x is supported"
+    keep_data=0
+    [[ ${2:-} == --keep-data ]] && keep_data=1
     case ${1:-} in
         start) cmd_start ;;
         stop) cmd_stop ;;

@@ -5,7 +5,7 @@
 # broker.
 #   bash deploy/test.sh            everything
 #   bash deploy/test.sh --quick    skip the sanitizer build
-# Environment: NEWSFLOW_KAFKA_PORT (default 9092) and the other deploy/kafka.sh variables.
+# Environment: NEWSFLOW_LOCAL_KAFKA_PORT (default 9092) and the other deploy/kafka.sh variables.
 set -euo pipefail
 NF_ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$NF_ROOT/deploy/deps.sh"
@@ -24,7 +24,7 @@ trap stop_broker EXIT
 
 if "$NF_ROOT/deploy/kafka.sh" status >/dev/null 2>&1; then
     echo "newsflow: using the broker that is already running" >&2
-    bootstrap=127.0.0.1:${NEWSFLOW_KAFKA_PORT:-9092}
+    bootstrap=127.0.0.1:${NEWSFLOW_LOCAL_KAFKA_PORT:-9092}
 else
     bootstrap=$("$NF_ROOT/deploy/kafka.sh" start)
     started=1

@@ -119,6 +119,10 @@ int nf_cli_parse(const struct nf_cli *cli, int argc, char **argv, struct nf_conf
             goto done;
         }
     }
+    if (cli->finalize && (err = cli->finalize(conf, cli->opaque))) {
+        nf_seterr(errstr, errstr_size, err, "cannot derive settings: %s", nf_strerror(err));
+        goto done;
+    }
     if (list) {
         nf_conf_print(conf, stdout);
         nf_conf_destroy(conf);

@@ -31,7 +31,7 @@ const struct nf_prop nf_common_props[] = {
 /* Components whose keys a shared config file may hold; a binary ignores the scopes it does not
  * own (it owns a scope when one of its tables has a key in it). */
 static const char *const nf_conf_scopes[] = {"clean", "entities", "summarize", "ingest",
-                                             "replay", "broker", "tail", "metrics", NULL};
+                                             "replay", "broker", "tail", "topics", "metrics", NULL};
 
 struct nf_conf_entry {
     const struct nf_prop *prop; /* NULL for kafka.* pass-through */

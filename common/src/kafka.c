@@ -16,9 +16,9 @@ int nf_kafka_defaults(struct nf_conf *conf)
 void nf_kafka_log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
 {
     (void)rk;
-    /* syslog levels: 0-3 error, 4 warning, 5-6 notice/info, 7 debug */
-    nf_log_level_t l = level <= 3   ? NF_LOG_ERROR
-                       : level == 4 ? NF_LOG_WARN
+    /* syslog levels: 0-4 warning (librdkafka calls a refused connection an error; whether it
+     * is one - the broker gone for good - is the runner's call), 5-6 info, 7 debug */
+    nf_log_level_t l = level <= 4   ? NF_LOG_WARN
                        : level <= 6 ? NF_LOG_INFO
                                     : NF_LOG_DEBUG;
     if (nf_log_enabled(l)) {
@@ -100,7 +100,7 @@ rd_kafka_t *nf_kafka_producer_new(const struct nf_conf *conf,
 }
 
 int nf_kafka_create_topics(rd_kafka_t *rk, const char *const *topics, size_t n, int partitions,
-                           int timeout_ms, char *errstr, size_t errstr_size)
+                           int replication, int timeout_ms, char *errstr, size_t errstr_size)
 {
     int err = 0;
     char rderr[512];
@@ -115,7 +115,7 @@ int nf_kafka_create_topics(rd_kafka_t *rk, const char *const *topics, size_t n, 
     rd_kafka_AdminOptions_set_operation_timeout(opts, timeout_ms, rderr, sizeof(rderr));
     rd_kafka_AdminOptions_set_request_timeout(opts, timeout_ms, rderr, sizeof(rderr));
     for (size_t i = 0; i < n; i++) {
-        nt[i] = rd_kafka_NewTopic_new(topics[i], partitions, 1, rderr, sizeof(rderr));
+        nt[i] = rd_kafka_NewTopic_new(topics[i], partitions, replication, rderr, sizeof(rderr));
         if (!nt[i]) {
             err = nf_seterr(errstr, errstr_size, NF_ERR_INVALID, "topic %s: %s", topics[i], rderr);
             goto done;

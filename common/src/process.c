@@ -36,8 +36,17 @@ const struct nf_prop nf_runner_props[] = {
     {"trace.label", NF_PROP_STR, NULL, 0, 0, NULL,
      "a deployment label added to this stage's trace entries (e.g. \"v2-reprocess\"), so "
      "consumers can tell results of a replay apart"},
-    {"processing.guarantee", NF_PROP_ENUM, "at_least_once", 0, 0, "at_least_once",
-     "delivery guarantee (an input's offset is committed only after its output is acknowledged)"},
+    {"metrics.port", NF_PROP_INT, "0", 0, 65535, NULL,
+     "serve /metrics (Prometheus), /healthz and /readyz on this port (0: off)"},
+    {"metrics.bind", NF_PROP_STR, "0.0.0.0", 0, 0, NULL, "IPv4 address the metrics port binds"},
+    {"metrics.stats_interval_ms", NF_PROP_INT, "5000", 1000, 3600000, NULL,
+     "how often librdkafka statistics (consumer lag, broker state) refresh the metrics"},
+    {"processing.guarantee", NF_PROP_ENUM, "at_least_once", 0, 0, "at_least_once|exactly_once",
+     "at_least_once: an input's offset is committed after its output is acknowledged; "
+     "exactly_once: outputs and offsets commit together in Kafka transactions (readers use "
+     "isolation.level=read_committed)"},
+    {"commit.interval.ms", NF_PROP_INT, "100", 1, 600000, NULL,
+     "exactly_once: how often the open transaction (outputs + offsets) is committed"},
     NF_PROP_END,
 };
 
@@ -149,6 +158,7 @@ void nf_process(const struct nf_processor *p, const char *buf, size_t len,
             nf_dead(res, "retries", why);
             goto done;
         }
+        res->retries++;
         nf_log_warn("id=%s transient error (attempt %d of %d), retrying in %d ms: %s", res->id,
                     attempt + 1, p->retry_max + 1, backoff, res->reason);
         if (nf_sleep_unless_stopped(p->stop, backoff)) {

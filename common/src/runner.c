@@ -7,9 +7,8 @@
  * librdkafka's auto-commit commits stored offsets. So an input is committed only after its
  * output (or dead letter) is durable: a crash at any point means reprocessing, never loss.
  *
- * Where the exactly-once mode will slot in: nf_runner_complete() is the single place that turns
- * "output acknowledged" into "input committed"; a transactional mode replaces it (and the
- * revoke/shutdown commit) with send_offsets_to_transaction + commit_transaction.
+ * processing.guarantee = exactly_once swaps the commit path: nf_runner_complete() stores
+ * nothing, and txn.c commits outputs and consumer positions together in Kafka transactions.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,58 +20,9 @@
 #include "newsflow/kafka.h"
 #include "newsflow/log.h"
 #include "newsflow/util.h"
+#include "metrics.h"
 #include "runner_int.h"
-
-/* One slot per consumed, not yet completed input, in consume order. */
-struct nf_slot {
-    int64_t offset;
-    int done;
-};
-
-/* Progress of one assigned input partition: a ring of in-flight offsets [head, tail). */
-struct nf_track {
-    int assigned;
-    uint64_t epoch; /* changes on every assignment: late completions of a previous one are stale */
-    uint64_t head;
-    uint64_t tail;
-    struct nf_slot *slots; /* cap = max.inflight: a partition never has more in flight */
-};
-
-/* The opaque of every produced message: what to complete when the broker acknowledges it. */
-struct nf_pending {
-    rd_kafka_message_t *in; /* the input, kept for dead-lettering its original bytes */
-    int32_t partition;
-    uint64_t epoch;
-    uint64_t seq;
-    int is_dlq;
-    int attempts;
-};
-
-struct nf_counters {
-    uint64_t consumed, produced, dead, skipped, abandoned, bytes_in, bytes_out;
-    double proc_ms;
-};
-
-struct nf_runner {
-    const struct nf_stage *stage;
-    struct nf_conf *conf;
-    struct nf_processor proc;
-    rd_kafka_t *consumer;
-    rd_kafka_t *producer;
-    const char *in_topic;
-    const char *out_topic;
-    char dlq_topic[512];
-    struct nf_track *tracks;
-    size_t ntracks;
-    size_t max_inflight;
-    size_t inflight;
-    uint64_t epoch;
-    int closing; /* no more dead-lettering from delivery reports */
-    int fatal;
-    volatile sig_atomic_t *stop;
-    int64_t last_broker_warn;
-    struct nf_counters c;
-};
+#include "runner_kafka.h"
 
 static struct nf_track *nf_runner_track(struct nf_runner *r, int32_t partition)
 {
@@ -103,6 +53,9 @@ static void nf_runner_complete(struct nf_runner *r, int32_t partition, uint64_t 
                                uint64_t seq)
 {
     r->inflight--;
+    if (r->eos) {
+        return; /* offsets go with the transaction (txn.c) */
+    }
     if ((size_t)partition >= r->ntracks) {
         return;
     }
@@ -210,7 +163,9 @@ static void nf_runner_dead_letter(struct nf_runner *r, struct nf_pending *pd, co
         nf_pending_free(pd);
         return;
     }
-    r->c.dead++;
+    r->dead++;
+    nf_metrics_dead(r->metrics, cls);
+    nf_metrics_error(r->metrics);
 }
 
 /* Errors after which sending the same message again can succeed. */
@@ -242,10 +197,20 @@ static void nf_runner_dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *o
     }
     if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
         if (!pd->is_dlq) {
-            r->c.produced++;
-            r->c.bytes_out += m->len;
+            nf_metrics_add(r->metrics, NF_M_PRODUCED, 1);
+            nf_metrics_add(r->metrics, NF_M_BYTES_OUT, m->len);
         }
         nf_runner_complete(r, pd->partition, pd->epoch, pd->seq);
+        nf_pending_free(pd);
+        return;
+    }
+    if (r->eos && !r->closing && m->err != RD_KAFKA_RESP_ERR__PURGE_QUEUE &&
+        m->err != RD_KAFKA_RESP_ERR__PURGE_INFLIGHT) {
+        /* inside a transaction a failed delivery dooms the batch: abort, consume it again */
+        nf_log_warn("delivery to %s failed in a transaction: %s", rd_kafka_topic_name(m->rkt),
+                    rd_kafka_err2str(m->err));
+        r->txn_abort = 1;
+        r->inflight--;
         nf_pending_free(pd);
         return;
     }
@@ -253,7 +218,7 @@ static void nf_runner_dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *o
         m->err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT) {
         /* given up at shutdown: not committed, so reprocessed after restart */
         r->inflight--;
-        r->c.abandoned++;
+        nf_metrics_add(r->metrics, NF_M_ABANDONED, 1);
         nf_pending_free(pd);
         return;
     }
@@ -300,8 +265,10 @@ static void nf_runner_error_cb(rd_kafka_t *rk, int err, const char *reason, void
         rd_kafka_resp_err_t orig = rd_kafka_fatal_error(rk, buf, sizeof(buf));
         nf_log_error("fatal Kafka error: %s: %s", rd_kafka_err2name(orig), buf);
         r->fatal = 1;
+        nf_metrics_set_fatal(r->metrics);
         return;
     }
+    nf_metrics_error(r->metrics);
     /* transient: librdkafka reconnects with back-off by itself; say so, at most every 10 s */
     int64_t now = nf_mono_ms();
     if (now - r->last_broker_warn >= 10000) {
@@ -309,6 +276,14 @@ static void nf_runner_error_cb(rd_kafka_t *rk, int err, const char *reason, void
         nf_log_warn("%s: %s (%s); retrying with back-off, nothing is committed meanwhile",
                     rd_kafka_name(rk), rd_kafka_err2name((rd_kafka_resp_err_t)err), reason);
     }
+}
+
+static int nf_runner_stats_cb(rd_kafka_t *rk, char *json, size_t len, void *opaque)
+{
+    (void)rk;
+    struct nf_runner *r = opaque;
+    nf_metrics_stats(r->metrics, json, len);
+    return 0; /* librdkafka frees json */
 }
 
 /* Drain outputs of the partitions being taken away, then commit what they completed. */
@@ -355,6 +330,7 @@ static void nf_runner_rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
             t->head = t->tail = 0;
         }
         nf_log_info("assigned %d partition(s) of %s", parts->cnt, r->in_topic);
+        nf_metrics_add(r->metrics, NF_M_REBALANCES, 1);
         if (coop) {
             e = rd_kafka_incremental_assign(rk, parts);
         } else {
@@ -365,7 +341,17 @@ static void nf_runner_rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
             nf_log_warn("assignment lost (session timed out?): in-flight inputs will be "
                         "reprocessed");
         }
-        nf_runner_revoke(r, parts);
+        if (r->eos) {
+            nf_txn_revoke(r, rd_kafka_assignment_lost(rk));
+            for (int i = 0; i < parts->cnt; i++) {
+                if ((size_t)parts->elems[i].partition < r->ntracks) {
+                    r->tracks[parts->elems[i].partition].assigned = 0;
+                }
+            }
+        } else {
+            nf_runner_revoke(r, parts);
+        }
+        nf_metrics_add(r->metrics, NF_M_REBALANCES, 1);
         if (coop) {
             e = rd_kafka_incremental_unassign(rk, parts);
         } else {
@@ -374,6 +360,11 @@ static void nf_runner_rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
     } else {
         nf_log_error("rebalance error: %s", rd_kafka_err2str(err));
         aerr = rd_kafka_assign(rk, NULL);
+    }
+    rd_kafka_topic_partition_list_t *now = NULL;
+    if (rd_kafka_assignment(rk, &now) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        nf_metrics_set_assigned(r->metrics, now->cnt);
+        rd_kafka_topic_partition_list_destroy(now);
     }
     if (e) {
         nf_log_error("incremental (un)assign failed: %s", rd_kafka_error_string(e));
@@ -396,7 +387,9 @@ static rd_kafka_t *nf_runner_consumer_new(struct nf_runner *r, char *errstr, siz
         {"group.id", group},
         {"client.id", client_id},
         {"auto.offset.reset", "earliest"},
-        {"enable.auto.commit", "true"},
+        /* exactly_once: offsets are committed by the transactions, never by the consumer */
+        {"enable.auto.commit", r->eos ? "false" : "true"},
+        {"isolation.level", "read_committed"},
         {"enable.auto.offset.store", "false"}, /* we store after delivery */
         {"enable.partition.eof", "false"},
         /* eager range/roundrobin: cooperative-sticky can crash on close in 2.0.2 (#4312) */
@@ -433,6 +426,14 @@ static rd_kafka_t *nf_runner_consumer_new(struct nf_runner *r, char *errstr, siz
     rd_kafka_conf_set_rebalance_cb(kc, nf_runner_rebalance_cb);
     rd_kafka_conf_set_error_cb(kc, nf_runner_error_cb);
     rd_kafka_conf_set_log_cb(kc, nf_kafka_log_cb);
+    if (nf_conf_get_int(r->conf, "metrics.port") > 0) {
+        /* consumer lag and broker state for /metrics and /readyz */
+        char iv[32];
+        snprintf(iv, sizeof(iv), "%lld",
+                 (long long)nf_conf_get_int(r->conf, "metrics.stats_interval_ms"));
+        rd_kafka_conf_set(kc, "statistics.interval.ms", iv, NULL, 0);
+        rd_kafka_conf_set_stats_cb(kc, nf_runner_stats_cb);
+    }
     rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, kc, rderr, sizeof(rderr));
     if (!rk) {
         nf_seterr(errstr, errstr_size, NF_ERR_KAFKA, "cannot create consumer: %s", rderr);
@@ -510,13 +511,24 @@ static void nf_runner_handle(struct nf_runner *r, rd_kafka_message_t *m)
     pd->seq = t->tail++;
     t->slots[pd->seq % r->max_inflight] = (struct nf_slot){m->offset, 0};
     r->inflight++;
-    r->c.consumed++;
-    r->c.bytes_in += m->len;
+    nf_metrics_add(r->metrics, NF_M_CONSUMED, 1);
+    nf_metrics_add(r->metrics, NF_M_BYTES_IN, m->len);
 
     struct nf_source src = {rd_kafka_topic_name(m->rkt), m->partition, m->offset};
+    nf_txn_ensure(r);
+    if (r->fatal) {
+        /* no transaction to put it in: leave it uncommitted */
+        r->inflight--;
+        nf_pending_free(pd);
+        return;
+    }
+    r->txn_inputs++;
     struct nf_processed res;
     nf_process(&r->proc, m->payload ? m->payload : "", m->len, &src, &res);
-    r->c.proc_ms += res.ms;
+    nf_metrics_observe(r->metrics, res.ms / 1000.0);
+    if (res.retries) {
+        nf_metrics_add(r->metrics, NF_M_RETRIES, (uint64_t)res.retries);
+    }
     switch (res.outcome) {
     case NF_OUT_PUBLISH: {
         rd_kafka_resp_err_t err = nf_runner_produce(r, r->out_topic, res.id, strlen(res.id),
@@ -530,7 +542,7 @@ static void nf_runner_handle(struct nf_runner *r, rd_kafka_message_t *m)
         break;
     }
     case NF_OUT_SKIP:
-        r->c.skipped++;
+        nf_metrics_add(r->metrics, NF_M_SKIPPED, 1);
         nf_runner_complete(r, pd->partition, pd->epoch, pd->seq);
         nf_pending_free(pd);
         break;
@@ -545,7 +557,7 @@ static void nf_runner_handle(struct nf_runner *r, rd_kafka_message_t *m)
     case NF_OUT_ABANDON:
         /* stopping mid-retry: leave it uncommitted (the partition's mark stops before it) */
         r->inflight--;
-        r->c.abandoned++;
+        nf_metrics_add(r->metrics, NF_M_ABANDONED, 1);
         nf_pending_free(pd);
         break;
     }
@@ -555,11 +567,12 @@ static void nf_runner_handle(struct nf_runner *r, rd_kafka_message_t *m)
 static void nf_runner_log_counters(struct nf_runner *r, const char *what)
 {
     nf_log_info("%s: consumed=%llu produced=%llu dead_lettered=%llu skipped=%llu "
-                "abandoned=%llu in_flight=%zu avg_processing_ms=%.3f",
-                what, (unsigned long long)r->c.consumed, (unsigned long long)r->c.produced,
-                (unsigned long long)r->c.dead, (unsigned long long)r->c.skipped,
-                (unsigned long long)r->c.abandoned, r->inflight,
-                r->c.consumed ? r->c.proc_ms / (double)r->c.consumed : 0.0);
+                "abandoned=%llu in_flight=%zu",
+                what, (unsigned long long)nf_metrics_get(r->metrics, NF_M_CONSUMED),
+                (unsigned long long)nf_metrics_get(r->metrics, NF_M_PRODUCED),
+                (unsigned long long)r->dead,
+                (unsigned long long)nf_metrics_get(r->metrics, NF_M_SKIPPED),
+                (unsigned long long)nf_metrics_get(r->metrics, NF_M_ABANDONED), r->inflight);
 }
 
 int nf_runner_run_kafka(const struct nf_stage *stage, struct nf_conf *conf, void *state,
@@ -577,9 +590,46 @@ int nf_runner_run_kafka(const struct nf_stage *stage, struct nf_conf *conf, void
     snprintf(r.dlq_topic, sizeof(r.dlq_topic), "%s", nf_conf_get_str(conf, "dlq.topic"));
     r.max_inflight = (size_t)nf_conf_get_int(conf, "max.inflight");
     nf_processor_init(&r.proc, stage, conf, state, stop);
+    struct nf_httpd *httpd = NULL;
+    r.metrics = nf_metrics_new(stage->name, stage->version, r.in_topic, r.out_topic);
+    if (!r.metrics) {
+        nf_log_error("out of memory");
+        goto done;
+    }
+    int mport = (int)nf_conf_get_int(conf, "metrics.port");
+    if (mport > 0) {
+        httpd = nf_httpd_start(r.metrics, nf_conf_get_str(conf, "metrics.bind"), mport, errstr,
+                               sizeof(errstr));
+        if (!httpd) {
+            nf_log_error("%s", errstr);
+            goto done;
+        }
+        nf_log_info("metrics on http://%s:%d/metrics (/healthz, /readyz)",
+                    nf_conf_get_str(conf, "metrics.bind"), mport);
+    }
 
+    r.eos = strcmp(nf_conf_get_str(conf, "processing.guarantee"), "exactly_once") == 0;
+    r.txn_interval_ms = nf_conf_get_int(conf, "commit.interval.ms");
+    if (r.eos) {
+        /* one transactional.id per process (KIP-447 fences zombies by group generation); a
+         * stable kafka.transactional.id, e.g. a StatefulSet pod name, lets a restarted copy
+         * abort its predecessor's open transaction at once instead of after its timeout */
+        char tid[300];
+        char host[128] = "localhost";
+        gethostname(host, sizeof(host) - 1);
+        snprintf(tid, sizeof(tid), "newsflow-%s-%s-%d", stage->name, host, (int)getpid());
+        if (nf_conf_kafka_default(conf, "transactional.id", tid) ||
+            nf_conf_kafka_default(conf, "transaction.timeout.ms", "10000")) {
+            nf_log_error("out of memory");
+            goto done;
+        }
+    }
     r.producer = nf_kafka_producer_new(conf, nf_runner_dr_cb, &r, errstr, sizeof(errstr));
     if (!r.producer) {
+        nf_log_error("%s", errstr);
+        goto done;
+    }
+    if (nf_txn_init(&r, errstr, sizeof(errstr)) != 0) {
         nf_log_error("%s", errstr);
         goto done;
     }
@@ -599,14 +649,18 @@ int nf_runner_run_kafka(const struct nf_stage *stage, struct nf_conf *conf, void
         nf_log_error("subscribe to %s failed: %s", r.in_topic, rd_kafka_err2str(serr));
         goto done;
     }
-    nf_log_info("%s %s running: %s -> %s (dead letters: %s), group %s", stage->name,
+    nf_log_info("%s %s running: %s -> %s (dead letters: %s), group %s, %s", stage->name,
                 stage->version, r.in_topic, r.out_topic, r.dlq_topic,
-                nf_conf_get_str(conf, "group.id"));
+                nf_conf_get_str(conf, "group.id"), r.eos ? "exactly once" : "at least once");
 
     int64_t last_report = nf_mono_ms();
     while (!*stop && !r.fatal) {
+        nf_metrics_heartbeat(r.metrics, r.inflight);
         /* back-pressure: too much unacknowledged output, serve delivery reports only */
         if (r.inflight >= r.max_inflight) {
+            if (r.eos) {
+                nf_txn_tick(&r, 1); /* committing flushes the outputs */
+            }
             rd_kafka_poll(r.producer, 100);
             continue;
         }
@@ -622,6 +676,7 @@ int nf_runner_run_kafka(const struct nf_stage *stage, struct nf_conf *conf, void
                 nf_runner_handle(&r, m);
             }
         }
+        nf_txn_tick(&r, 0);
         if (nf_mono_ms() - last_report >= 60000) {
             last_report = nf_mono_ms();
             nf_runner_log_counters(&r, "progress");
@@ -631,15 +686,18 @@ int nf_runner_run_kafka(const struct nf_stage *stage, struct nf_conf *conf, void
     /* shutdown: finish in-flight outputs, commit, leave the group */
     nf_log_info("stopping: flushing %zu in-flight record(s)", r.inflight);
     rc = r.fatal ? 1 : 0;
+    nf_txn_tick(&r, 1);
     rd_kafka_resp_err_t ferr =
         rd_kafka_flush(r.producer, (int)nf_conf_get_int(conf, "shutdown.timeout.ms"));
     if (ferr) {
         nf_log_warn("shutdown: %d output(s) not acknowledged in time; their inputs stay "
                     "uncommitted and will be reprocessed", rd_kafka_outq_len(r.producer));
     }
-    rd_kafka_resp_err_t cerr = rd_kafka_commit(r.consumer, NULL, 0);
-    if (cerr && cerr != RD_KAFKA_RESP_ERR__NO_OFFSET) {
-        nf_log_warn("final commit failed: %s", rd_kafka_err2str(cerr));
+    if (!r.eos) {
+        rd_kafka_resp_err_t cerr = rd_kafka_commit(r.consumer, NULL, 0);
+        if (cerr && cerr != RD_KAFKA_RESP_ERR__NO_OFFSET) {
+            nf_log_warn("final commit failed: %s", rd_kafka_err2str(cerr));
+        }
     }
 done:
     r.closing = 1;
@@ -652,7 +710,11 @@ done:
         rd_kafka_flush(r.producer, 1000); /* serve the purged delivery reports: frees opaques */
         rd_kafka_destroy(r.producer);
     }
-    nf_runner_log_counters(&r, "stopped");
+    if (r.metrics) {
+        nf_runner_log_counters(&r, "stopped");
+    }
+    nf_httpd_stop(httpd);
+    nf_metrics_destroy(r.metrics);
     for (size_t i = 0; i < r.ntracks; i++) {
         free(r.tracks[i].slots);
     }

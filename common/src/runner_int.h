@@ -49,7 +49,8 @@ struct nf_processed {
     char id[NF_ID_MAX + 1]; /* the record id when known, else "" */
     const char *err_class;  /* "decode" | "validate" | "transform" | "retries" */
     char reason[512];
-    double ms; /* processing time */
+    double ms;   /* processing time */
+    int retries; /* transient failures retried */
 };
 
 /* Decode, validate, transform (with retries) and encode one input; appends the trace entry. */

@@ -24,6 +24,18 @@ static int nf_stage_defaults(struct nf_conf *conf, const void *opaque)
     return err ? err : nf_kafka_defaults(conf);
 }
 
+/* The dead-letter topic follows the input topic unless set itself. */
+static int nf_stage_finalize(struct nf_conf *conf, const void *opaque)
+{
+    (void)opaque;
+    if (strcmp(nf_conf_origin(conf, "dlq.topic"), "default") != 0) {
+        return 0;
+    }
+    char buf[512];
+    snprintf(buf, sizeof(buf), "%s.dlq", nf_conf_get_str(conf, "input.topic"));
+    return nf_conf_set(conf, "dlq.topic", buf, "default", NULL, 0);
+}
+
 int nf_stage_main(const struct nf_stage *stage, int argc, char **argv)
 {
     char errstr[1024];
@@ -51,6 +63,7 @@ int nf_stage_main(const struct nf_stage *stage, int argc, char **argv)
         .tables = tables,
         .flags = flags,
         .set_defaults = nf_stage_defaults,
+        .finalize = nf_stage_finalize,
         .opaque = stage,
     };
     struct nf_conf *conf = NULL;

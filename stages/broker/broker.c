@@ -37,11 +37,27 @@ static const struct nf_prop broker_props[] = {
      "comma-separated topics to create; each also gets a <topic>.dlq"},
     {"broker.bootstrap_file", NF_PROP_STR, NULL, 0, 0, NULL,
      "write the bootstrap address to this file once ready (removed on exit)"},
+    {"broker.slow_rtt_ms", NF_PROP_INT, "1500", 0, 600000, NULL,
+     "fault injection: round-trip time of every request while slow (SIGUSR1 toggles slow)"},
     NF_PROP_END,
 };
 
 /* Set when the forwarder threads must end (on shutdown). */
 static volatile sig_atomic_t broker_stop;
+
+/* Fault injection for tests and experiments: SIGUSR1 toggles a slow broker (every request
+ * answered after broker.slow_rtt_ms), SIGUSR2 toggles the broker down (connections refused). */
+static volatile sig_atomic_t broker_toggle_slow;
+static volatile sig_atomic_t broker_toggle_down;
+
+static void broker_on_usr(int sig)
+{
+    if (sig == SIGUSR1) {
+        broker_toggle_slow = 1;
+    } else {
+        broker_toggle_down = 1;
+    }
+}
 
 /* The forwarder: one thread accepts; each connection gets a thread copying both ways. */
 struct fwd {
@@ -196,7 +212,9 @@ int main(int argc, char **argv)
         .usage = "Runs librdkafka's mock Kafka cluster on 127.0.0.1 for demos and development,\n"
                  "creates the pipeline's topics and their .dlq topics, prints the bootstrap\n"
                  "address and serves until SIGINT/SIGTERM. Example:\n"
-                 "  newsflow-broker -X broker.port=9092 -X broker.partitions=6",
+                 "  newsflow-broker -X broker.port=9092 -X broker.partitions=6\n"
+                 "Fault injection: SIGUSR1 toggles a slow broker (broker.slow_rtt_ms per\n"
+                 "request), SIGUSR2 toggles the broker down and up.",
         .tables = tables,
     };
     struct nf_conf *conf = NULL;
@@ -269,8 +287,31 @@ int main(int argc, char **argv)
         }
     }
     volatile sig_atomic_t *stop = nf_cli_stop_flag();
+    struct sigaction usr;
+    memset(&usr, 0, sizeof(usr));
+    usr.sa_handler = broker_on_usr;
+    sigaction(SIGUSR1, &usr, NULL);
+    sigaction(SIGUSR2, &usr, NULL);
+    int slow = 0;
+    int down = 0;
     while (!*stop) {
-        usleep(200 * 1000);
+        usleep(100 * 1000);
+        if (broker_toggle_slow) {
+            broker_toggle_slow = 0;
+            slow = !slow;
+            int rtt = slow ? (int)nf_conf_get_int(conf, "broker.slow_rtt_ms") : 0;
+            rd_kafka_resp_err_t e = rd_kafka_mock_broker_set_rtt(mc, -1, rtt);
+            nf_log_info("fault injection: broker %s (rtt %d ms)%s", slow ? "slow" : "normal", rtt,
+                        e ? rd_kafka_err2str(e) : "");
+        }
+        if (broker_toggle_down) {
+            broker_toggle_down = 0;
+            down = !down;
+            rd_kafka_resp_err_t e = down ? rd_kafka_mock_broker_set_down(mc, -1)
+                                         : rd_kafka_mock_broker_set_up(mc, -1);
+            nf_log_info("fault injection: broker %s%s", down ? "down" : "up",
+                        e ? rd_kafka_err2str(e) : "");
+        }
     }
     nf_log_info("stopping");
     rc = 0;

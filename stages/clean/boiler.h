@@ -29,4 +29,8 @@ int nf_boiler_role_drops(const char *role);
  * "Read more", view counters, "Advertisement", image credits, search overlay labels? */
 int nf_boiler_line(const char *s, size_t len);
 
+/* Is this short paragraph (at most 300 bytes) a call to action (subscribe, follow us, get the
+ * app)? Only meaningful at the end of an article, where extract.c asks. */
+int nf_boiler_promo(const char *s, size_t len);
+
 #endif

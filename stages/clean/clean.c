@@ -1,7 +1,7 @@
 /* clean.c - the "clean" stage: raw-html -> cleaned. Turns a fetched page into its article text
  * and metadata (title, byline, date, language, site name, canonical URL, description).
- * Input decoding is in input.c, the extraction in extract.c (DOM walk and scoring), meta.c
- * (metadata) and boiler.c (chrome patterns).
+ * Input decoding is in input.c; the DOM walk and scoring in walk.c, the choice of the article
+ * in extract.c, metadata in meta.c and date.c, chrome patterns in boiler.c.
  */
 #include <libxml/parser.h>
 #include <stdint.h>
@@ -22,8 +22,7 @@ struct clean_state {
     size_t max_nodes;
 };
 
-static int clean_init(const struct nf_conf *conf, void **statep, char *errstr,
-                      size_t errstr_size)
+static int clean_init(const struct nf_conf *conf, void **statep, char *errstr, size_t errstr_size)
 {
     struct clean_state *st = calloc(1, sizeof(*st));
     if (!st) {
@@ -68,8 +67,8 @@ static int clean_transform(const void *state, json_t *rec, char *errstr, size_t 
     }
     const char *url = nf_record_str(rec, "url");
     struct nf_extract_opts opts = {.max_nodes = st->max_nodes};
-    if ((err = nf_extract_run(page.data, page.len, page.encoding, url && *url ? url : NULL,
-                              &opts, &res, errstr, errstr_size))) {
+    if ((err = nf_extract_run(page.data, page.len, page.encoding, url && *url ? url : NULL, &opts,
+                              &res, errstr, errstr_size))) {
         goto done;
     }
     /* the page is no longer needed (page may point into "html": free it first) */

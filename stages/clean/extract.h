@@ -14,9 +14,9 @@ struct nf_extract_opts {
 };
 
 struct nf_extract_result {
-    char *text;             /* malloc'ed UTF-8, paragraphs separated by "\n\n"; "" if none */
-    const char *reason;     /* static: why text is empty, else NULL */
-    int truncated;          /* the node budget was hit */
+    char *text;         /* malloc'ed UTF-8, paragraphs separated by "\n\n"; "" if none */
+    const char *reason; /* static: why text is empty, else NULL */
+    int truncated;      /* the node budget was hit */
     struct nf_meta_out meta;
 };
 
@@ -26,8 +26,8 @@ struct nf_extract_result {
  * is the base for relative links. Returns 0 and fills *res (free with
  * nf_extract_result_free), or a negative nf_err with errstr filled. */
 int nf_extract_run(const char *html, size_t len, const char *encoding, const char *url,
-                   const struct nf_extract_opts *opts, struct nf_extract_result *res,
-                   char *errstr, size_t errstr_size);
+                   const struct nf_extract_opts *opts, struct nf_extract_result *res, char *errstr,
+                   size_t errstr_size);
 
 void nf_extract_result_free(struct nf_extract_result *res);
 

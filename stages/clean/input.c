@@ -25,8 +25,7 @@ static int content_type_charset(const char *ct, char *out, size_t out_size)
         p++;
     }
     size_t n = 0;
-    while (p[n] && p[n] != ';' && p[n] != '"' && p[n] != '\'' && p[n] != ' ' &&
-           n + 1 < out_size) {
+    while (p[n] && p[n] != ';' && p[n] != '"' && p[n] != '\'' && p[n] != ' ' && n + 1 < out_size) {
         n++;
     }
     if (n == 0) {
@@ -52,7 +51,8 @@ static int record_charset(const json_t *rec, char *out, size_t out_size)
     }
     const char *key;
     const json_t *v;
-    json_object_foreach((json_t *)headers, key, v) {
+    json_object_foreach((json_t *)headers, key, v)
+    {
         if (!strcasecmp(key, "content-type") && json_is_string(v)) {
             return content_type_charset(json_string_value(v), out, out_size);
         }
@@ -188,8 +188,8 @@ static int strip_nul(struct nf_clean_page *page)
     return 0;
 }
 
-int nf_clean_page_get(const json_t *rec, size_t max_bytes, struct nf_clean_page *page,
-                      char *errstr, size_t errstr_size)
+int nf_clean_page_get(const json_t *rec, size_t max_bytes, struct nf_clean_page *page, char *errstr,
+                      size_t errstr_size)
 {
     int err = 0;
     memset(page, 0, sizeof(*page));

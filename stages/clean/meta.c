@@ -13,8 +13,8 @@
 #include "meta.h"
 #include "newsflow/err.h"
 
-#define META_MAX_TEXT 4096   /* longer candidates are not metadata */
-#define LD_MAX_BYTES 262144  /* JSON-LD blocks larger than this are skipped */
+#define META_MAX_TEXT 4096  /* longer candidates are not metadata */
+#define LD_MAX_BYTES 262144 /* JSON-LD blocks larger than this are skipped */
 #define LD_MAX_DEPTH 6
 
 void nf_attrs_read(const xmlNode *el, struct nf_attrs *a)
@@ -202,7 +202,8 @@ static int ld_type_matches(const json_t *obj, int (*pred)(const char *))
     if (json_is_array(t)) {
         size_t i;
         const json_t *v;
-        json_array_foreach(t, i, v) {
+        json_array_foreach(t, i, v)
+        {
             if (json_is_string(v) && pred(json_string_value(v))) {
                 return 1;
             }
@@ -236,7 +237,8 @@ static int ld_name(const json_t *v, char **slot)
         size_t i;
         const json_t *e;
         buf[0] = '\0';
-        json_array_foreach(v, i, e) {
+        json_array_foreach(v, i, e)
+        {
             const json_t *n = json_is_object(e) ? json_object_get(e, "name") : e;
             if (i >= 6 || !json_is_string(n)) {
                 continue;
@@ -262,7 +264,8 @@ static int ld_visit(struct nf_meta *m, const json_t *v, int depth)
     if (json_is_array(v)) {
         size_t i;
         const json_t *e;
-        json_array_foreach(v, i, e) {
+        json_array_foreach(v, i, e)
+        {
             if (i >= 64 || (err = ld_visit(m, e, depth + 1))) {
                 break;
             }
@@ -294,6 +297,13 @@ static int ld_visit(struct nf_meta *m, const json_t *v, int depth)
         const json_t *l = json_object_get(v, "inLanguage");
         if (json_is_string(l) && (err = set_once(&m->ld_lang, json_string_value(l)))) {
             return err;
+        }
+        const json_t *b = json_object_get(v, "articleBody");
+        if (json_is_string(b) && !m->ld_body && json_string_length(b) <= LD_MAX_BYTES) {
+            /* kept verbatim: its line breaks are the paragraph breaks */
+            if (!(m->ld_body = strdup(json_string_value(b)))) {
+                return NF_ERR_NOMEM;
+            }
         }
     } else if (ld_type_matches(v, ld_is_site_type)) {
         const json_t *n = json_object_get(v, "name");
@@ -372,11 +382,11 @@ static int meta_tag(struct nf_meta *m, const struct nf_attrs *a)
             err = set_once(&m->meta_author, c);
         }
     } else if (!strcasecmp(key, "article:published_time") ||
-               !strcasecmp(key, "og:article:published_time") ||
-               !strcasecmp(key, "datePublished") || !strcasecmp(key, "pubdate") ||
-               !strcasecmp(key, "publishdate") || !strcasecmp(key, "dc.date.issued") ||
-               !strcasecmp(key, "dc.date") || !strcasecmp(key, "date") ||
-               !strcasecmp(key, "sailthru.date") || !strcasecmp(key, "parsely-pub-date")) {
+               !strcasecmp(key, "og:article:published_time") || !strcasecmp(key, "datePublished") ||
+               !strcasecmp(key, "pubdate") || !strcasecmp(key, "publishdate") ||
+               !strcasecmp(key, "dc.date.issued") || !strcasecmp(key, "dc.date") ||
+               !strcasecmp(key, "date") || !strcasecmp(key, "sailthru.date") ||
+               !strcasecmp(key, "parsely-pub-date")) {
         err = set_once(&m->meta_date, c);
     } else if (!strcasecmp(key, "language") || !strcasecmp(key, "dc.language")) {
         err = set_once(&m->meta_lang, c);
@@ -416,8 +426,8 @@ int nf_meta_element(struct nf_meta *m, const xmlNode *el, const struct nf_attrs 
         }
         break;
     case 't':
-        if (!strcmp(n, "title") && !m->title_tag && el->parent &&
-            el->parent->name && !strcmp((const char *)el->parent->name, "head")) {
+        if (!strcmp(n, "title") && !m->title_tag && el->parent && el->parent->name &&
+            !strcmp((const char *)el->parent->name, "head")) {
             err = set_once_text(&m->title_tag, el);
         } else if (!strcmp(n, "time") && (a->datetime || a->content)) {
             err = set_once(&m->time_date, a->datetime ? a->datetime : a->content);
@@ -465,14 +475,33 @@ static int copy(char **dst, const char *s)
     return *dst ? 0 : NF_ERR_NOMEM;
 }
 
+/* A language tag in BCP 47 form: the first of a list ("de, en"), '_' as '-' ("en_US"); NULL
+ * when it is not made of letters, digits and hyphens. */
+static int copy_lang(char **dst, const char *s)
+{
+    if (!s) {
+        return 0;
+    }
+    char buf[36];
+    size_t n = 0;
+    for (; s[n] && s[n] != ',' && s[n] != ';' && s[n] != ' ' && n + 1 < sizeof(buf); n++) {
+        char c = s[n] == '_' ? '-' : s[n];
+        if (!isalnum((unsigned char)c) && c != '-') {
+            return 0;
+        }
+        buf[n] = c;
+    }
+    buf[n] = '\0';
+    return n ? copy(dst, buf) : 0;
+}
+
 /* "By Jane Doe" -> "Jane Doe"; URLs and long texts are not bylines (NULL). */
 static char *clean_byline(const char *s)
 {
     if (!s || !strncmp(s, "http", 4) || strlen(s) > 120) {
         return NULL;
     }
-    static const char *const pre[] = {"written by", "posted by", "by", "von", "par", "por",
-                                      NULL};
+    static const char *const pre[] = {"written by", "posted by", "by", "von", "par", "por", NULL};
     for (size_t i = 0; pre[i]; i++) {
         size_t n = strlen(pre[i]);
         if (!strncasecmp(s, pre[i], n) && (s[n] == ' ' || s[n] == ':' || s[n] == '\0')) {
@@ -484,164 +513,6 @@ static char *clean_byline(const char *s)
         s++;
     }
     return *s ? strdup(s) : NULL;
-}
-
-static int parse_num(const char **p, int digits, int *out)
-{
-    int v = 0;
-    for (int i = 0; i < digits; i++) {
-        if (!isdigit((unsigned char)(*p)[i])) {
-            return -1;
-        }
-        v = v * 10 + ((*p)[i] - '0');
-    }
-    *p += digits;
-    *out = v;
-    return 0;
-}
-
-static int month_index(const char *s)
-{
-    static const char *const months[] = {"jan", "feb", "mar", "apr", "may", "jun",
-                                         "jul", "aug", "sep", "oct", "nov", "dec"};
-    for (int i = 0; i < 12; i++) {
-        if (!strncasecmp(s, months[i], 3)) {
-            return i + 1;
-        }
-    }
-    return 0;
-}
-
-static int write_date(char *out, size_t out_size, int y, int mo, int d, int h, int mi, int s,
-                      const char *frac, size_t fraclen, const char *zone)
-{
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60 || y < 1000) {
-        return -1;
-    }
-    if (fraclen > 9) {
-        fraclen = 9;
-    }
-    int w = snprintf(out, out_size, "%04d-%02d-%02dT%02d:%02d:%02d%s%.*s%s", y, mo, d, h, mi, s,
-                     fraclen ? "." : "", (int)fraclen, frac ? frac : "", zone);
-    return (w < 0 || (size_t)w >= out_size) ? -1 : 0;
-}
-
-/* Zone after a time: Z, +HH:MM, +HHMM, +HH, or nothing (taken as UTC). */
-static int parse_zone(const char *p, char *zone, size_t zsize)
-{
-    while (*p == ' ') {
-        p++;
-    }
-    if (*p == 'Z' || *p == 'z' || *p == '\0' || !strncasecmp(p, "UTC", 3) ||
-        !strncasecmp(p, "GMT", 3)) {
-        snprintf(zone, zsize, "Z");
-        return 0;
-    }
-    if (*p != '+' && *p != '-') {
-        return -1;
-    }
-    char sign = *p++;
-    int zh = 0, zm = 0;
-    if (parse_num(&p, 2, &zh)) {
-        return -1;
-    }
-    if (*p == ':') {
-        p++;
-    }
-    if (isdigit((unsigned char)*p) && parse_num(&p, 2, &zm)) {
-        return -1;
-    }
-    if (zh > 23 || zm > 59) {
-        return -1;
-    }
-    snprintf(zone, zsize, "%c%02d:%02d", sign, zh, zm);
-    return 0;
-}
-
-/* RFC 2822: "Tue, 04 Mar 2025 10:00:00 +0000" (weekday optional). */
-static int date_rfc2822(const char *p, char *out, size_t out_size)
-{
-    int d = 0, mo, y = 0, h = 0, mi = 0, s = 0;
-    if (isalpha((unsigned char)*p)) {
-        while (*p && *p != ',' && *p != ' ') {
-            p++;
-        }
-        while (*p == ',' || *p == ' ') {
-            p++;
-        }
-    }
-    if (!isdigit((unsigned char)p[0]) ||
-        parse_num(&p, isdigit((unsigned char)p[1]) ? 2 : 1, &d) || *p++ != ' ') {
-        return -1;
-    }
-    if (!(mo = month_index(p))) {
-        return -1;
-    }
-    while (isalpha((unsigned char)*p)) {
-        p++;
-    }
-    if (*p++ != ' ' || parse_num(&p, 4, &y)) {
-        return -1;
-    }
-    char zone[16] = "Z";
-    if (*p == ' ' && isdigit((unsigned char)p[1])) {
-        p++;
-        if (parse_num(&p, 2, &h) || *p++ != ':' || parse_num(&p, 2, &mi)) {
-            return -1;
-        }
-        if (*p == ':') {
-            p++;
-            if (parse_num(&p, 2, &s)) {
-                return -1;
-            }
-        }
-        if (parse_zone(p, zone, sizeof(zone))) {
-            return -1;
-        }
-    }
-    return write_date(out, out_size, y, mo, d, h, mi, s, NULL, 0, zone);
-}
-
-int nf_meta_date_rfc3339(const char *in, char *out, size_t out_size)
-{
-    const char *p = in;
-    while (*p == ' ') {
-        p++;
-    }
-    int y, mo, d, h = 0, mi = 0, s = 0;
-    const char *frac = NULL;
-    size_t fraclen = 0;
-    char zone[16] = "Z";
-    if (strlen(p) < 10 || !isdigit((unsigned char)p[0]) || p[4] != '-') {
-        return date_rfc2822(p, out, out_size);
-    }
-    if (parse_num(&p, 4, &y) || *p++ != '-' || parse_num(&p, 2, &mo) || *p++ != '-' ||
-        parse_num(&p, 2, &d)) {
-        return -1;
-    }
-    if (*p == 'T' || *p == 't' || (*p == ' ' && isdigit((unsigned char)p[1]))) {
-        p++;
-        if (parse_num(&p, 2, &h) || *p++ != ':' || parse_num(&p, 2, &mi)) {
-            return -1;
-        }
-        if (*p == ':') {
-            p++;
-            if (parse_num(&p, 2, &s)) {
-                return -1;
-            }
-            if (*p == '.' || *p == ',') {
-                frac = ++p;
-                while (isdigit((unsigned char)*p)) {
-                    p++;
-                }
-                fraclen = (size_t)(p - frac);
-            }
-        }
-        if (parse_zone(p, zone, sizeof(zone))) {
-            return -1;
-        }
-    }
-    return write_date(out, out_size, y, mo, d, h, mi, s, frac, fraclen, zone);
 }
 
 static size_t count_words(const char *s, size_t len)
@@ -660,8 +531,9 @@ static size_t count_words(const char *s, size_t len)
 
 char *nf_meta_title_strip(const char *title, const char *site, int generic)
 {
-    static const char *const seps[] = {" | ", " - ", " \xe2\x80\x93 ", " \xe2\x80\x94 ", " :: ",
-                                       " \xc2\xbb ", " \xc2\xb7 ", " / ", " ~ ", NULL};
+    static const char *const seps[] = {
+        " | ", " - ", " \xe2\x80\x93 ", " \xe2\x80\x94 ", " :: ", " \xc2\xbb ", " \xc2\xb7 ",
+        " / ", " ~ ", " \xe2\x80\xba ", " \xc2\xab ",     NULL};
     size_t len = strlen(title);
     /* the last separator: the site name is usually a suffix */
     const char *best = NULL;
@@ -714,7 +586,9 @@ int nf_meta_resolve(const struct nf_meta *m, const char *url, struct nf_meta_out
     /* title: og:title (only a site suffix removed), then <title> (any suffix), then JSON-LD
      * headline, then the first h1 */
     if (m->og_title) {
-        out->title = nf_meta_title_strip(m->og_title, site, 0);
+        /* an og:title that repeats the <title> carries its site suffix too */
+        int same = m->title_tag && !strcmp(m->og_title, m->title_tag);
+        out->title = nf_meta_title_strip(m->og_title, site, same);
     } else if (m->title_tag) {
         out->title = nf_meta_title_strip(m->title_tag, site, 1);
     } else if (m->ld_headline || m->h1) {
@@ -723,6 +597,18 @@ int nf_meta_resolve(const struct nf_meta *m, const char *url, struct nf_meta_out
     if ((m->og_title || m->title_tag || m->ld_headline || m->h1) && !out->title) {
         err = NF_ERR_NOMEM;
         goto done;
+    }
+    /* the page's own headline inside a longer title ("Headline: kicker - Site") is the
+     * headline without the decoration */
+    if (out->title && m->h1 && strlen(m->h1) >= 10 && strlen(m->h1) < strlen(out->title) &&
+        strcasestr(out->title, m->h1)) {
+        char *h = strdup(m->h1);
+        if (!h) {
+            err = NF_ERR_NOMEM;
+            goto done;
+        }
+        free(out->title);
+        out->title = h;
     }
     const char *by = NULL;
     const char *cands[] = {m->meta_author, m->itemprop_author, m->ld_author, m->rel_author,
@@ -740,7 +626,7 @@ int nf_meta_resolve(const struct nf_meta *m, const char *url, struct nf_meta_out
             }
         }
     }
-    if ((err = copy(&out->lang, first(m->html_lang, m->meta_lang, m->ld_lang, NULL))) ||
+    if ((err = copy_lang(&out->lang, first(m->html_lang, m->meta_lang, m->ld_lang, NULL))) ||
         (err = copy(&out->description, first(m->description, m->og_description, NULL, NULL)))) {
         goto done;
     }
@@ -759,13 +645,14 @@ done:
 
 void nf_meta_free(struct nf_meta *m)
 {
-    char **fields[] = {&m->og_title,      &m->title_tag,       &m->h1,           &m->ld_headline,
-                       &m->meta_author,   &m->ld_author,       &m->itemprop_author,
-                       &m->rel_author,    &m->class_byline,    &m->meta_date,    &m->itemprop_date,
-                       &m->ld_date,       &m->time_date,       &m->html_lang,    &m->meta_lang,
-                       &m->ld_lang,       &m->og_site,         &m->ld_site,      &m->app_name,
-                       &m->canonical,     &m->og_url,          &m->description,
-                       &m->og_description};
+    char **fields[] = {&m->og_title,        &m->title_tag,      &m->h1,
+                       &m->ld_headline,     &m->meta_author,    &m->ld_author,
+                       &m->itemprop_author, &m->rel_author,     &m->class_byline,
+                       &m->meta_date,       &m->itemprop_date,  &m->ld_date,
+                       &m->time_date,       &m->html_lang,      &m->meta_lang,
+                       &m->ld_lang,         &m->og_site,        &m->ld_site,
+                       &m->app_name,        &m->canonical,      &m->og_url,
+                       &m->description,     &m->og_description, &m->ld_body};
     for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
         free(*fields[i]);
         *fields[i] = NULL;

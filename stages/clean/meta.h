@@ -11,8 +11,8 @@
 /* The attributes of one element the extractor and the metadata look at, read in one pass over
  * its attribute list. Values are borrowed from the document ("" for a valueless attribute). */
 struct nf_attrs {
-    const char *cls, *id, *role, *style, *hidden, *aria_hidden, *itemprop, *rel, *name,
-        *property, *content, *href, *datetime, *type, *lang, *http_equiv;
+    const char *cls, *id, *role, *style, *hidden, *aria_hidden, *itemprop, *rel, *name, *property,
+        *content, *href, *datetime, *type, *lang, *http_equiv;
 };
 
 void nf_attrs_read(const xmlNode *el, struct nf_attrs *a);
@@ -25,6 +25,7 @@ struct nf_meta {
     char *meta_date, *itemprop_date, *ld_date, *time_date;
     char *html_lang, *meta_lang, *ld_lang;
     char *og_site, *ld_site, *app_name;
+    char *ld_body; /* JSON-LD articleBody as it is (not squashed), up to 256 KiB */
     char *canonical, *og_url;
     char *description, *og_description;
 };

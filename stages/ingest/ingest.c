@@ -1,6 +1,7 @@
 /* ingest.c - newsflow-ingest: feed scraped pages into the raw-html topic (the head of the
- * pipeline). Sources, given as arguments: HTML files, folders (recursive, *.html / *.htm), and
- * JSONL files (*.jsonl, one {url, html, ...} record per line). Each page becomes one raw-html
+ * pipeline). Sources, given as arguments: HTML files, folders (recursive, *.html / *.htm),
+ * JSONL files (*.jsonl, one {url, html, ...} record per line) and WARC files (*.warc,
+ * *.warc.gz; the HTML responses in them, read by warc.c). Each page becomes one raw-html
  * record keyed by its id; counts of sent and failed are printed at the end, and the exit code is
  * non-zero if anything failed. With --print the records go to stdout instead of Kafka, ready to
  * pipe into a stage's --stdio mode.
@@ -19,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "newsflow/cli.h"
 #include "newsflow/err.h"
@@ -26,6 +28,7 @@
 #include "newsflow/log.h"
 #include "newsflow/record.h"
 #include "newsflow/util.h"
+#include "warc.h"
 
 #define INGEST_MAX_DEPTH 32
 
@@ -35,7 +38,12 @@ static const struct nf_prop ingest_props[] = {
     {"ingest.base_url", NF_PROP_STR, NULL, 0, 0, NULL,
      "URL prefix for files (default file://<absolute path>)"},
     {"ingest.max_bytes", NF_PROP_INT, "16777216", 1, 1073741824, NULL,
-     "pages or lines larger than this are counted as failed"},
+     "pages, lines or WARC records larger than this are counted as failed"},
+    {"ingest.rate", NF_PROP_DOUBLE, "0", 0, 1e9, NULL,
+     "records per second at most (0: as fast as the broker takes them); for load tests"},
+    {"ingest.repeat", NF_PROP_INT, "1", 1, 1000000, NULL,
+     "send every input this many times; copy n > 0 gets \"#n\" appended to its url (and so a "
+     "new id); for load tests"},
     {"ingest.flush_timeout_ms", NF_PROP_INT, "60000", 0, 3600000, NULL,
      "how long to wait for the broker to acknowledge everything at the end"},
     NF_PROP_END,
@@ -46,9 +54,14 @@ struct ingest {
     rd_kafka_t *rk; /* NULL with --print */
     const char *topic;
     size_t max_bytes;
-    unsigned long sent;   /* acknowledged by the broker (or printed) */
-    unsigned long failed; /* unreadable, invalid, or not acknowledged */
+    unsigned long sent;    /* acknowledged by the broker (or printed) */
+    unsigned long failed;  /* unreadable, invalid, or not acknowledged */
+    unsigned long skipped; /* WARC records that are not HTML pages */
     unsigned long queued;
+    double rate;      /* ingest.rate */
+    double t0;        /* monotonic time of the first record, for the rate */
+    unsigned long emitted;
+    int copy;         /* current ingest.repeat round */
     volatile sig_atomic_t *stop; /* SIGINT/SIGTERM: stop reading more input */
 };
 
@@ -94,6 +107,37 @@ static int ingest_emit(struct ingest *in, json_t *rec, const char *where)
     if (source && !json_object_get(rec, "source")) {
         json_object_set_new(rec, "source", json_string(source));
     }
+    if (in->copy > 0) {
+        /* a distinct record per round: the id follows the url */
+        const char *url = nf_record_str(rec, "url");
+        char *u = NULL;
+        if (url && asprintf(&u, "%s#%d", url, in->copy) > 0) {
+            json_object_set_new(rec, "url", json_string(u));
+            json_object_del(rec, "id");
+            nf_record_ensure_id(rec, err, sizeof(err));
+        }
+        free(u);
+    }
+    if (in->rate > 0) {
+        /* pace: record k leaves at t0 + k / rate */
+        if (in->emitted == 0) {
+            in->t0 = nf_mono_sec();
+        }
+        double due = in->t0 + (double)in->emitted / in->rate;
+        double now;
+        while ((now = nf_mono_sec()) < due && !*in->stop) {
+            int ms = (int)((due - now) * 1000.0);
+            if (in->rk) {
+                rd_kafka_poll(in->rk, ms > 0 ? ms : 0);
+            } else if (ms > 0) {
+                usleep((useconds_t)ms * 1000);
+            }
+            if (ms <= 0) {
+                break;
+            }
+        }
+    }
+    in->emitted++;
     size_t len = 0;
     char *val = nf_record_encode(rec, &len);
     if (!val) {
@@ -193,6 +237,18 @@ static int ingest_slurp(const char *path, size_t max, char **data, size_t *len, 
     return *data ? 0 : nf_seterr(err, errsz, NF_ERR_NOMEM, "out of memory");
 }
 
+/* The "html" (UTF-8 without NUL) or "html_base64" field of a page. */
+static void ingest_set_html(json_t *rec, const char *data, size_t len)
+{
+    if (nf_utf8_valid(data, len) && !memchr(data, '\0', len)) {
+        json_object_set_new(rec, "html", json_stringn(data, len));
+    } else {
+        char *b64 = ingest_base64((const unsigned char *)data, len);
+        json_object_set_new(rec, "html_base64", b64 ? json_string(b64) : json_null());
+        free(b64);
+    }
+}
+
 static void ingest_html_file(struct ingest *in, const char *path)
 {
     char err[512];
@@ -217,13 +273,7 @@ static void ingest_html_file(struct ingest *in, const char *path)
     }
     json_t *rec = json_object();
     json_object_set_new(rec, "url", json_string(url));
-    if (nf_utf8_valid(data, len) && !memchr(data, '\0', len)) {
-        json_object_set_new(rec, "html", json_stringn(data, len));
-    } else {
-        char *b64 = ingest_base64((const unsigned char *)data, len);
-        json_object_set_new(rec, "html_base64", b64 ? json_string(b64) : json_null());
-        free(b64);
-    }
+    ingest_set_html(rec, data, len);
     struct stat st;
     if (stat(path, &st) == 0) {
         char ts[40];
@@ -233,6 +283,63 @@ static void ingest_html_file(struct ingest *in, const char *path)
     ingest_emit(in, rec, path);
     json_decref(rec);
     free(data);
+}
+
+/* A WARC (or .warc.gz) file: one raw-html record per HTML response. */
+static void ingest_warc_file(struct ingest *in, const char *path)
+{
+    char err[1024];
+    struct nf_warc *w = NULL;
+    if (nf_warc_open(path, in->max_bytes, &w, err, sizeof(err)) != 0) {
+        nf_log_error("%s: %s", path, err);
+        in->failed++;
+        return;
+    }
+    char where[PATH_MAX + 64];
+    struct nf_warc_record r;
+    int rc;
+    while (!*in->stop && (rc = nf_warc_next(w, &r, err, sizeof(err))) != NF_WARC_END) {
+        if (rc < 0) {
+            nf_log_error("%s: %s (rest of the file not read)", path, err);
+            in->failed++;
+            break;
+        }
+        if (rc == NF_WARC_FAILED) {
+            nf_log_error("%s: %s", path, err);
+            in->failed++;
+            continue;
+        }
+        snprintf(where, sizeof(where), "%s@%llu", path, nf_warc_offset(w));
+        json_t *rec = json_object();
+        json_t *hdrs = json_object();
+        json_object_set_new(rec, "url", json_string(r.uri));
+        if (r.date) {
+            json_object_set_new(rec, "fetched_at", json_string(r.date));
+        }
+        /* repeated headers are joined as HTTP allows ("a, b") */
+        for (size_t i = 0; i < r.nheaders; i++) {
+            const char *name = r.headers[i].name;
+            const char *value = r.headers[i].value;
+            if (!nf_utf8_valid(name, strlen(name)) || !nf_utf8_valid(value, strlen(value))) {
+                continue; /* JSON strings must be UTF-8; such headers carry nothing we use */
+            }
+            const char *old = json_string_value(json_object_get(hdrs, name));
+            if (old) {
+                struct nf_buf b = {0};
+                nf_buf_appendf(&b, "%s, %s", old, value);
+                json_object_set_new(hdrs, name, json_string(b.data ? b.data : ""));
+                nf_buf_free(&b);
+            } else {
+                json_object_set_new(hdrs, name, json_string(value));
+            }
+        }
+        json_object_set_new(rec, "headers", hdrs);
+        ingest_set_html(rec, r.body, r.body_len);
+        ingest_emit(in, rec, where);
+        json_decref(rec);
+    }
+    in->skipped += nf_warc_skipped(w);
+    nf_warc_close(w);
 }
 
 static void ingest_jsonl_file(struct ingest *in, const char *path)
@@ -345,6 +452,8 @@ static void ingest_path(struct ingest *in, const char *path, int depth, int expl
         ingest_dir(in, path, depth);
     } else if (ingest_has_suffix(path, ".jsonl") || ingest_has_suffix(path, ".ndjson")) {
         ingest_jsonl_file(in, path);
+    } else if (ingest_has_suffix(path, ".warc") || ingest_has_suffix(path, ".warc.gz")) {
+        ingest_warc_file(in, path);
     } else if (explicit || ingest_has_suffix(path, ".html") || ingest_has_suffix(path, ".htm")) {
         ingest_html_file(in, path);
     }
@@ -362,10 +471,23 @@ int main(int argc, char **argv)
     const struct nf_cli cli = {
         .prog = "newsflow-ingest",
         .synopsis = "[--print] [-c FILE] [-X key=value]... PATH...",
-        .usage = "PATH: an HTML file, a folder (recursive: *.html, *.htm, *.jsonl) or a JSONL\n"
-                 "file of {\"url\", \"html\", ...} records. Publishes one raw-html record per\n"
-                 "page, keyed by id (derived from the URL when absent), and prints the counts.\n"
-                 "Exit status: 0 all sent, 1 some failed, 2 usage error.",
+        .usage =
+            "PATH: an HTML file, a folder (recursive: *.html, *.htm, *.jsonl, *.warc,\n"
+            "*.warc.gz), a JSONL file of {\"url\", \"html\", ...} records, or a WARC file.\n"
+            "Publishes one raw-html record per page, keyed by id (derived from the URL when\n"
+            "absent), and prints the counts of sent, failed and skipped records.\n"
+            "\n"
+            "WARC (*.warc, or *.warc.gz compressed one gzip member per record as Common\n"
+            "Crawl's CC-NEWS is): each `response` record with a 2xx HTTP status and an HTML\n"
+            "Content-Type (text/html, application/xhtml+xml) becomes a page: url from\n"
+            "WARC-Target-URI, fetched_at from WARC-Date, \"headers\" the HTTP response headers\n"
+            "(names lower-cased; clean honours the Content-Type charset), the body de-chunked\n"
+            "(and gzip/deflate Content-Encoding decoded). Other records (warcinfo, request,\n"
+            "metadata, non-HTML or non-2xx responses) are counted as skipped. A record over\n"
+            "ingest.max_bytes or with a malformed HTTP part is counted as failed; corrupt or\n"
+            "truncated input fails the rest of that file. Pages that are not UTF-8 go as\n"
+            "\"html_base64\" (their exact bytes).\n"
+            "Exit status: 0 all sent, 1 some failed, 2 usage error.",
         .tables = tables,
         .flags = flags,
         .set_defaults = ingest_defaults,
@@ -396,8 +518,12 @@ int main(int argc, char **argv)
         }
     }
     in.stop = nf_cli_stop_flag();
-    for (int i = argi; i < argc && !*in.stop; i++) {
-        ingest_path(&in, argv[i], 0, 1);
+    in.rate = nf_conf_get_double(conf, "ingest.rate");
+    int repeat = (int)nf_conf_get_int(conf, "ingest.repeat");
+    for (in.copy = 0; in.copy < repeat && !*in.stop; in.copy++) {
+        for (int i = argi; i < argc && !*in.stop; i++) {
+            ingest_path(&in, argv[i], 0, 1);
+        }
     }
     if (in.rk) {
         rd_kafka_resp_err_t e =
@@ -415,8 +541,8 @@ int main(int argc, char **argv)
     } else {
         fflush(stdout);
     }
-    fprintf(stderr, "newsflow-ingest: sent %lu, failed %lu%s\n", in.sent, in.failed,
-            *in.stop ? " (interrupted)" : "");
+    fprintf(stderr, "newsflow-ingest: sent %lu, failed %lu, skipped %lu%s\n", in.sent, in.failed,
+            in.skipped, *in.stop ? " (interrupted)" : "");
     rc = in.failed || *in.stop ? 1 : 0;
 done:
     if (in.rk) {

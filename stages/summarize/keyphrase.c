@@ -4,6 +4,7 @@
  * nothing but whitespace between them, so a phrase never spans a stopword, a number or
  * punctuation. Identical term sequences are one candidate, counted over the article.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,6 +106,22 @@ static size_t kp_text_key(const char *text, size_t a, size_t b, char *out, size_
 static int kp_edge_ok(const struct nf_rank_doc *d, size_t t)
 {
     return !(d->toks.v[t].flags & NF_LEX_WEAK);
+}
+
+/* Specificity of a phrase: the mean IDF of its words to the power KP_IDF_POWER ("police" is
+ * everywhere in news, "Gallipoli" is not). 1 when the article has no IDF weights. */
+#define KP_IDF_POWER 1.0
+static double kp_idf(const struct nf_rank_doc *d, const struct kp_cand *k)
+{
+    if (!d->idf) {
+        return 1.0;
+    }
+    double sum = 0;
+    for (size_t w = 0; w < k->ntok; w++) {
+        sum += d->idf[d->toks.v[k->tok + w].term];
+    }
+    double mean = sum / (double)k->ntok;
+    return mean > 0 ? pow(mean, KP_IDF_POWER) : 0.0;
 }
 
 /* Candidates live in one array: single words at their term id (cands[0, nterms)), longer
@@ -260,7 +277,7 @@ static int kp_extract(const struct nf_rank_doc *doc, const struct nf_lex_table *
         }
         uint32_t nested = k->as_prefix > k->as_suffix ? k->as_prefix : k->as_suffix;
         double own = nested < k->count ? (double)(k->count - nested) : 0.0;
-        k->score = own * (1.0 + 0.5 * (double)(k->ntok - 1));
+        k->score = own * (1.0 + 0.5 * (double)(k->ntok - 1)) * kp_idf(doc, k);
         if (names->n) {
             char key[256];
             size_t kn = kp_text_key(doc->text, doc->toks.v[k->tok].start,

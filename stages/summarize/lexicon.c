@@ -27,10 +27,16 @@ static uint64_t lex_hash(const char *key, size_t n)
     uint64_t v = 0;
     if (i < n && n >= 8) {
         memcpy(&v, key + n - 8, 8); /* the last 8 bytes, overlapping the ones already mixed */
-    } else {
-        for (size_t k = 0; i < n; i++, k += 8) {
-            v |= (uint64_t)(unsigned char)key[i] << k;
-        }
+    } else if (n >= 4) {
+        /* 4..7 bytes: the first four and the last four cover them all (wyhash's trick) */
+        uint32_t lo;
+        uint32_t hi;
+        memcpy(&lo, key, 4);
+        memcpy(&hi, key + n - 4, 4);
+        v = lo | (uint64_t)hi << 32;
+    } else if (n > 0) {
+        const unsigned char *k = (const unsigned char *)key;
+        v = k[0] | (uint64_t)k[n / 2] << 8 | (uint64_t)k[n - 1] << 16;
     }
     h = (h ^ v) * 0x94D049BB133111EBULL;
     h ^= h >> 29;
@@ -143,8 +149,11 @@ int nf_lex_table_intern(struct nf_lex_table *t, const char *key, size_t n, uint3
         }
     }
     size_t at = t->keys.len;
-    int err = nf_buf_append(&t->keys, key, n);
-    if (err) {
+    int err = 0;
+    if (t->keys.cap > at + n) { /* the common case: room reserved up front; keys need no NUL */
+        memcpy(t->keys.data + at, key, n);
+        t->keys.len = at + n;
+    } else if ((err = nf_buf_append(&t->keys, key, n)) != 0) {
         return err;
     }
     uint32_t nid = (uint32_t)t->n;
@@ -384,6 +393,37 @@ static int lex_joiner(const char *text, size_t p, size_t b, uint32_t prev, size_
     return 0;
 }
 
+/* Is the word form a first- or second-person pronoun? "I" only as a capital, the others
+ * lower-case or capitalised ("US" in capitals is the country). */
+static int lex_personal(const char *word, size_t n)
+{
+    static const struct {
+        const char *w;
+        size_t n;
+    } words[] = {{"we", 2},     {"my", 2},    {"our", 3},  {"me", 2},   {"us", 2},
+                 {"you", 3},    {"your", 4},  {"i'm", 3},  {"i've", 4}, {"we're", 5},
+                 {"you're", 6}, {"we've", 5}, {"ours", 4}, {"yours", 5}};
+    if (n == 1) {
+        return word[0] == 'I';
+    }
+    char c0 = (char)(word[0] | 0x20); /* every form starts with one of these letters */
+    if (n > 6 || (word[1] >= 'A' && word[1] <= 'Z') ||
+        (c0 != 'w' && c0 != 'm' && c0 != 'o' && c0 != 'u' && c0 != 'y' && c0 != 'i')) {
+        return 0;
+    }
+    char w[8];
+    for (size_t i = 0; i < n; i++) {
+        char ch = word[i];
+        w[i] = (char)((ch >= 'A' && ch <= 'Z') ? ch + 32 : ch);
+    }
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+        if (words[i].n == n && memcmp(w, words[i].w, n) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* First sight of word form id (word[0, n), token flags so far): decide its term and flags. */
 static int lex_new_form(struct nf_lex_vocab *v, uint32_t id, const char *word, size_t n,
                         unsigned tflags, const struct nf_lex_table *stop)
@@ -395,7 +435,7 @@ static int lex_new_form(struct nf_lex_vocab *v, uint32_t id, const char *word, s
             return NF_ERR_NOMEM;
         }
         v->form_term = term;
-        unsigned char *flags = realloc(v->form_flags, cap);
+        uint16_t *flags = realloc(v->form_flags, cap * sizeof(*flags));
         if (!flags) {
             return NF_ERR_NOMEM;
         }
@@ -410,7 +450,9 @@ static int lex_new_form(struct nf_lex_vocab *v, uint32_t id, const char *word, s
         flags |= NF_LEX_LONG;
     } else if (nf_lex_table_find(stop, key, kn) != NF_LEX_NONE) {
         flags |= NF_LEX_STOP;
-    } else if (!(tflags & NF_LEX_NUM) && nf_utf8_cplen(key, kn) >= 2) {
+    } else if (!(tflags & NF_LEX_NUM) && kn >= 2 &&
+               (kn > 4 || (unsigned char)key[0] < 0x80 || nf_utf8_cplen(key, kn) >= 2)) {
+        /* two characters at least: an ASCII start or 5+ bytes settle it without decoding */
         kn = nf_lex_stem(key, kn);
         int err = nf_lex_table_intern(&v->terms, key, kn, &term);
         if (err) {
@@ -425,7 +467,8 @@ static int lex_new_form(struct nf_lex_vocab *v, uint32_t id, const char *word, s
     }
     size_t upper = 0;
     size_t lower = 0;
-    for (size_t i = 0; i < n; i++) {
+    int lower_start = word[0] >= 'a' && word[0] <= 'z'; /* then never all capitals */
+    for (size_t i = 0; !lower_start && i < n; i++) {
         upper += word[i] >= 'A' && word[i] <= 'Z';
         lower += word[i] >= 'a' && word[i] <= 'z';
     }
@@ -433,7 +476,10 @@ static int lex_new_form(struct nf_lex_vocab *v, uint32_t id, const char *word, s
         flags |= NF_LEX_SHOUT;
     }
     v->form_term[id] = term;
-    v->form_flags[id] = (unsigned char)flags;
+    if (lex_personal(word, n)) {
+        flags |= NF_LEX_PERSON;
+    }
+    v->form_flags[id] = (uint16_t)flags;
     return 0;
 }
 
@@ -445,6 +491,10 @@ int nf_lex_tokenize(const char *text, size_t a, size_t b, uint32_t sent,
     int gap = 0;
     int first = 1;
     while (i < b) {
+        if (text[i] == ' ') {
+            i++; /* the common case between words: not a gap, not a word */
+            continue;
+        }
         size_t adv;
         uint32_t cp = lex_cp(text, i, b, &adv);
         if (!lex_is_word_cp(cp)) {
@@ -469,6 +519,9 @@ int nf_lex_tokenize(const char *text, size_t a, size_t b, uint32_t sent,
                 prev = c;
                 i++;
                 continue;
+            }
+            if (c < 0x80 && c != '-' && c != '\'' && c != '.' && c != ',') {
+                break; /* ASCII punctuation or space that cannot join a word */
             }
             cp = lex_cp(text, i, b, &adv);
             size_t jl;

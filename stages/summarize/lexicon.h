@@ -52,6 +52,7 @@ int nf_lex_load_stopwords(const char *path, struct nf_lex_table *set, char *errs
     0x40u                  /* lower-case -ly/-ing/-ed form: a poor first or last word of a phrase  \
                             */
 #define NF_LEX_SHOUT 0x80u /* all capitals, two letters or more ("LONDON" in a dateline) */
+#define NF_LEX_PERSON 0x100u /* first- or second-person pronoun: I, we, my, our, me, us, you... */
 
 struct nf_lex_tok {
     size_t start; /* byte offsets into the text */
@@ -74,7 +75,7 @@ struct nf_lex_vocab {
     struct nf_lex_table terms; /* normalised, stemmed content terms */
     struct nf_lex_table forms; /* raw word forms */
     uint32_t *form_term;       /* per form: term id or NF_LEX_NONE */
-    unsigned char *form_flags; /* per form: NF_LEX_STOP, _LONG, _WEAK, _SHOUT */
+    uint16_t *form_flags;      /* per form: NF_LEX_STOP, _LONG, _WEAK, _SHOUT, _PERSON */
     size_t form_cap;
 };
 

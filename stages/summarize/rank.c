@@ -122,8 +122,25 @@ void nf_rank_doc_free(struct nf_rank_doc *doc)
     nf_lex_toks_free(&doc->toks);
     nf_lex_vocab_free(&doc->vocab);
     free(doc->tf);
+    free(doc->idf);
     free(doc->sets);
     memset(doc, 0, sizeof(*doc));
+}
+
+int nf_rank_doc_weigh(struct nf_rank_doc *doc, const struct nf_idf *idf)
+{
+    size_t n = doc->vocab.terms.n;
+    free(doc->idf);
+    doc->idf = malloc((n ? n : 1) * sizeof(*doc->idf));
+    if (!doc->idf) {
+        return NF_ERR_NOMEM;
+    }
+    for (uint32_t t = 0; t < n; t++) {
+        size_t kn;
+        const char *key = nf_lex_table_key(&doc->vocab.terms, t, &kn);
+        doc->idf[t] = (float)nf_idf_weight(idf, key, kn);
+    }
+    return 0;
 }
 
 /* ---- features: each fills feat[k] for every sentence, raw; rank_normalise scales to [0, 1] */
@@ -138,7 +155,8 @@ struct rank_ctx {
 static int rank_feat_position(struct rank_ctx *c, int k)
 {
     for (size_t i = 0; i < c->doc->nsent; i++) {
-        c->doc->sent[i].feat[k] = 1.0 / (1.0 + c->p->position_decay * (double)i);
+        double from = (double)i + 1.0 - (double)c->p->position_plateau;
+        c->doc->sent[i].feat[k] = 1.0 / (1.0 + c->p->position_decay * (from > 0 ? from : 0.0));
     }
     return 0;
 }
@@ -153,92 +171,129 @@ static int rank_feat_centrality(struct rank_ctx *c, int k)
         double sum = 0;
         for (size_t j = 0; j < s->nset; j++) {
             uint32_t tf = d->tf[d->sets[s->set0 + j]];
-            sum += log((double)tf);
+            if (tf > 1) { /* log(1) = 0: most words occur once, skip the call */
+                sum += log((double)tf);
+            }
         }
         s->feat[k] = s->nset ? sum / sqrt((double)s->nset + 4.0) : 0.0;
     }
     return 0;
 }
 
-/* Index of the sentence containing code point cp (sentences are sorted), or nsent. */
-static size_t rank_sent_at(const struct nf_rank_doc *d, size_t cp)
-{
-    size_t lo = 0;
-    size_t hi = d->nsent;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (d->sent[mid].cp_end <= cp) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    return (lo < d->nsent && d->sent[lo].cp_start <= cp) ? lo : d->nsent;
-}
-
-/* With entities: sum over the distinct entity names in the sentence of log(1 + mentions). */
-static int rank_feat_entities(struct rank_ctx *c, int k)
+/* Degree of each sentence in the graph whose edges are the TF-IDF cosine similarities of the
+ * sentences' content-word sets (LexRank's centrality without the power iteration: beside a
+ * position prior the plain degree ranks as well, and costs one pass).
+ *
+ * Pairwise, sim(i, j) = sum over shared terms t of w_t^2 / (|i| |j|), with w_t the IDF and |i| the
+ * norm of sentence i. Summed over the later sentences j, that is |i|^-1 * sum over t in i of
+ * w_t^2 * (sum of 1/|j| over the later sentences holding t): one running sum per term instead of
+ * a merge per pair, so the cost is linear in the article. Sentences past RANK_GRAPH_MAX are left
+ * out of the graph (score 0): a summary of news comes from the top. */
+#define RANK_GRAPH_MAX 500
+static int rank_feat_graph(struct rank_ctx *c, int k)
 {
     struct nf_rank_doc *d = c->doc;
-    struct nf_lex_table names = {0};
-    uint32_t *ids = NULL;
-    uint32_t *count = NULL;
-    size_t *last = NULL;
+    size_t n = d->nsent < RANK_GRAPH_MAX ? d->nsent : RANK_GRAPH_MAX;
+    size_t nterms = d->vocab.terms.n;
+    double *inv = malloc((n ? n : 1) * sizeof(*inv));            /* 1 / |i|, 0 if empty */
+    double *total = calloc(nterms ? nterms : 1, sizeof(*total)); /* sum of 1/|j| holding t */
+    double *seen = calloc(nterms ? nterms : 1, sizeof(*seen));   /* ... over j before i */
     int err = 0;
-    ids = malloc((c->nents ? c->nents : 1) * sizeof(*ids));
-    if (!ids) {
+    if (!inv || !total || !seen) {
         err = NF_ERR_NOMEM;
         goto done;
-    }
-    /* code-point offsets of the sentences (entity offsets count code points): one forward walk */
-    size_t cp = 0;
-    size_t at = 0;
-    for (size_t i = 0; i < d->nsent; i++) {
-        struct nf_rank_sent *s = &d->sent[i];
-        cp += nf_utf8_cplen(d->text + at, s->start - at);
-        s->cp_start = cp;
-        cp += nf_utf8_cplen(d->text + s->start, s->end - s->start);
-        s->cp_end = cp;
-        at = s->end;
-    }
-    for (size_t e = 0; e < c->nents; e++) {
-        char key[128];
-        size_t kn = nf_lex_key(c->ents[e].text, c->ents[e].len, key, sizeof(key));
-        ids[e] = NF_LEX_NONE;
-        if (kn && (err = nf_lex_table_intern(&names, key, kn, &ids[e])) != 0) {
-            goto done;
-        }
-    }
-    count = calloc(names.n ? names.n : 1, sizeof(*count));
-    last = malloc((names.n ? names.n : 1) * sizeof(*last));
-    if (!count || !last) {
-        err = NF_ERR_NOMEM;
-        goto done;
-    }
-    for (size_t e = 0; e < c->nents; e++) {
-        if (ids[e] != NF_LEX_NONE) {
-            count[ids[e]]++;
-        }
-    }
-    for (size_t n = 0; n < names.n; n++) {
-        last[n] = SIZE_MAX;
     }
     for (size_t i = 0; i < d->nsent; i++) {
         d->sent[i].feat[k] = 0;
     }
-    for (size_t e = 0; e < c->nents; e++) {
-        size_t si = rank_sent_at(d, c->ents[e].start);
-        if (ids[e] == NF_LEX_NONE || si >= d->nsent || last[ids[e]] == si) {
-            continue; /* each name counts once per sentence */
+    for (size_t i = 0; i < n; i++) {
+        const struct nf_rank_sent *s = &d->sent[i];
+        double sq = 0;
+        for (size_t j = 0; j < s->nset; j++) {
+            double w = d->idf ? d->idf[d->sets[s->set0 + j]] : 1.0;
+            sq += w * w;
         }
-        last[ids[e]] = si;
-        d->sent[si].feat[k] += log(1.0 + (double)count[ids[e]]);
+        inv[i] = sq > 0 ? 1.0 / sqrt(sq) : 0.0;
+        for (size_t j = 0; j < s->nset; j++) {
+            total[d->sets[s->set0 + j]] += inv[i];
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct nf_rank_sent *s = &d->sent[i];
+        double fwd = 0;
+        double back = 0;
+        for (size_t j = 0; j < s->nset; j++) {
+            uint32_t t = d->sets[s->set0 + j];
+            double w = d->idf ? d->idf[t] : 1.0;
+            back += w * w * seen[t];
+            fwd += w * w * (total[t] - seen[t] - inv[i]);
+            seen[t] += inv[i];
+        }
+        double v = inv[i] * (fwd + c->p->graph_backward * back);
+        d->sent[i].feat[k] = v > 1e-12 ? v : 0.0; /* rounding must not make "no link" positive */
     }
 done:
-    nf_lex_table_free(&names);
-    free(ids);
-    free(count);
-    free(last);
+    free(inv);
+    free(total);
+    free(seen);
+    return err;
+}
+
+/* With entities: the content words inside entity mentions ("putin" of "Vladimir Putin"), so that
+ * a full name and its later short forms count as one; then as rank_feat_capitals with those
+ * words in place of the capitalised ones. Word-level matching beat counting whole mention
+ * strings on the dev set (names recur in varying forms). */
+static int rank_feat_entities(struct rank_ctx *c, int k)
+{
+    struct nf_rank_doc *d = c->doc;
+    size_t *tcp = malloc((d->toks.n ? d->toks.n : 1) * sizeof(*tcp));
+    unsigned char *named = calloc(d->vocab.terms.n ? d->vocab.terms.n : 1, 1);
+    int err = 0;
+    if (!tcp || !named) {
+        err = NF_ERR_NOMEM;
+        goto done;
+    }
+    /* code-point offset of every token (entity offsets count code points): one forward walk */
+    size_t cp = 0;
+    size_t at = 0;
+    for (size_t t = 0; t < d->toks.n; t++) {
+        const struct nf_lex_tok *tok = &d->toks.v[t];
+        cp += nf_utf8_cplen(d->text + at, tok->start - at);
+        tcp[t] = cp;
+        cp += nf_utf8_cplen(d->text + tok->start, tok->end - tok->start);
+        at = tok->end;
+    }
+    for (size_t e = 0; e < c->nents; e++) {
+        size_t lo = 0;
+        size_t hi = d->toks.n;
+        while (lo < hi) { /* first token starting at or after the mention */
+            size_t mid = lo + (hi - lo) / 2;
+            if (tcp[mid] < c->ents[e].start) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        for (size_t t = lo; t < d->toks.n && tcp[t] < c->ents[e].end; t++) {
+            if (d->toks.v[t].term != NF_LEX_NONE) {
+                named[d->toks.v[t].term] = 1;
+            }
+        }
+    }
+    for (size_t i = 0; i < d->nsent; i++) {
+        struct nf_rank_sent *s = &d->sent[i];
+        double sum = 0;
+        for (size_t j = 0; j < s->nset; j++) {
+            uint32_t term = d->sets[s->set0 + j];
+            if (named[term] && d->tf[term] >= 2) {
+                sum += log(1.0 + (double)d->tf[term]);
+            }
+        }
+        s->feat[k] = sum;
+    }
+done:
+    free(tcp);
+    free(named);
     return err;
 }
 
@@ -352,6 +407,24 @@ static int rank_feat_quote(struct rank_ctx *c, int k)
     return 0;
 }
 
+/* 1 when the sentence speaks in the first or second person: that is quoted speech or address to
+ * the reader (even when the quotation marks were lost), rarely the news itself. */
+static int rank_feat_personal(struct rank_ctx *c, int k)
+{
+    struct nf_rank_doc *d = c->doc;
+    for (size_t i = 0; i < d->nsent; i++) {
+        struct nf_rank_sent *s = &d->sent[i];
+        s->feat[k] = 0;
+        for (size_t t = s->tok0; t < s->tok0 + s->ntok; t++) {
+            if (d->toks.v[t].flags & NF_LEX_PERSON) {
+                s->feat[k] = 1;
+                break;
+            }
+        }
+    }
+    return 0;
+}
+
 static const struct {
     const char *name;
     int (*fn)(struct rank_ctx *c, int k);
@@ -361,6 +434,8 @@ static const struct {
     [NF_RANK_CENTRALITY] = {"centrality", rank_feat_centrality, 1},
     [NF_RANK_ENTITY] = {"entity", rank_feat_entity, 1},
     [NF_RANK_QUOTE] = {"quote", rank_feat_quote, 0},
+    [NF_RANK_GRAPH] = {"graph", rank_feat_graph, 1},
+    [NF_RANK_PERSONAL] = {"personal", rank_feat_personal, 0},
 };
 
 static void rank_normalise(struct nf_rank_doc *d, int k)
@@ -548,6 +623,18 @@ int nf_rank_select(const struct nf_rank_doc *doc, const struct nf_rank_params *p
 {
     *nout = 0;
     if (doc->nsent == 0 || p->sentences == 0) {
+        return 0;
+    }
+    if (p->lead) {
+        /* Lead-N: the first sentences in article order, the title and headline line excepted */
+        for (size_t i = 0; i < doc->nsent && *nout < p->sentences; i++) {
+            if (!(doc->sent[i].flags & NF_RANK_SKIP)) {
+                out[(*nout)++] = i;
+            }
+        }
+        if (*nout == 0) {
+            out[(*nout)++] = 0;
+        }
         return 0;
     }
     struct rank_order *ord = malloc(doc->nsent * sizeof(*ord));

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "idf.h"
 #include "lexicon.h"
 #include "splitter.h"
 
@@ -20,6 +21,8 @@ enum nf_rank_feature {
     NF_RANK_CENTRALITY,   /* shares frequent content words with the rest of the article */
     NF_RANK_ENTITY,       /* mentions the article's recurring entities */
     NF_RANK_QUOTE,        /* share of the sentence inside quotation marks (weight < 0) */
+    NF_RANK_GRAPH,        /* LexRank-style degree in the TF-IDF cosine similarity graph */
+    NF_RANK_PERSONAL,     /* speaks in the first or second person (I, we, you): weight < 0 */
     NF_RANK_NFEAT
 };
 
@@ -32,14 +35,18 @@ struct nf_rank_entity {
 };
 
 struct nf_rank_params {
-    size_t sentences;      /* how many to pick (>= 1) */
-    size_t max_words;      /* word budget over the summary, 0 = none */
-    size_t min_words;      /* shorter sentences only when nothing else is left */
-    size_t long_words;     /* longer sentences only when nothing else is left */
-    double redundancy;     /* skip a sentence whose content-word overlap with a chosen one is > */
-    double position_decay; /* position prior = 1 / (1 + decay * index) */
-    double diversity;      /* MMR: a candidate's score minus diversity * its similarity to the
-                              closest chosen sentence */
+    size_t sentences;        /* how many to pick (>= 1) */
+    size_t max_words;        /* word budget over the summary, 0 = none */
+    size_t min_words;        /* shorter sentences only when nothing else is left */
+    size_t long_words;       /* longer sentences only when nothing else is left */
+    double redundancy;       /* skip a sentence whose content-word overlap with a chosen one is > */
+    double position_decay;   /* position prior = 1 / (1 + decay * max(0, index + 1 - plateau)) */
+    size_t position_plateau; /* the first this many sentences get the full prior (>= 1) */
+    double diversity;        /* MMR: a candidate's score minus diversity * its similarity to the
+                                closest chosen sentence */
+    double graph_backward;   /* graph degree = sum of similarities to later sentences + this times
+                                the sum to earlier ones (PacSum-style direction; 1 = undirected) */
+    int lead;                /* 1: no scoring, the first `sentences` sentences (Lead-N baseline) */
     double weight[NF_RANK_NFEAT];
 };
 
@@ -48,8 +55,6 @@ struct nf_rank_params {
 struct nf_rank_sent {
     size_t start; /* bytes */
     size_t end;
-    size_t cp_start; /* code points; filled only when the record has entities */
-    size_t cp_end;
     unsigned para;
     unsigned flags; /* NF_RANK_SKIP */
     size_t tok0;    /* first token in doc->toks */
@@ -69,6 +74,7 @@ struct nf_rank_doc {
     struct nf_lex_toks toks;
     struct nf_lex_vocab vocab;
     uint32_t *tf;    /* per term: occurrences in the article */
+    float *idf;      /* per term: IDF weight (nf_rank_doc_weigh), NULL until then */
     uint32_t *sets;  /* per-sentence distinct term ids, concatenated */
     size_t ncontent; /* content tokens in the article */
 };
@@ -78,6 +84,10 @@ struct nf_rank_doc {
 int nf_rank_doc_build(struct nf_rank_doc *doc, const char *text, size_t len,
                       const struct nf_split_opts *split, const struct nf_lex_table *stop);
 void nf_rank_doc_free(struct nf_rank_doc *doc);
+
+/* Look up every term of the article in idf (may hold no statistics: all weights 1). Call after
+ * nf_rank_doc_build and before nf_rank_score. Returns 0 or NF_ERR_NOMEM. */
+int nf_rank_doc_weigh(struct nf_rank_doc *doc, const struct nf_idf *idf);
 
 /* Fill every sentence's features and score. ents may be NULL (nents 0): the entity feature then
  * uses capitalised words instead. */

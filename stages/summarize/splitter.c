@@ -110,10 +110,16 @@ static int split_is_alpha(unsigned char c)
     return split_is_lower(c) || split_is_upper(c);
 }
 
-/* Can a terminator start with byte c? ('.', '!', '?', or the lead byte of U+2026 and CJK stops) */
+/* Bytes that can start a terminator: . ! ? and the lead bytes of "…" (E2) and "。！？" (E3, EF).
+ * A table, because the splitter tests every byte of the text against it. */
+static const unsigned char split_lead_byte[256] = {
+    ['.'] = 1, ['!'] = 1, ['?'] = 1, [0xE2] = 1, [0xE3] = 1, [0xEF] = 1,
+};
+
+/* Can a terminator start with byte c? */
 static int split_term_lead(unsigned char c)
 {
-    return c == '.' || c == '!' || c == '?' || c == 0xE2 || c == 0xE3 || c == 0xEF;
+    return split_lead_byte[c];
 }
 
 /* Byte length of a terminator at p ('.', '!', '?', U+2026 ellipsis, CJK 。！？), else 0.

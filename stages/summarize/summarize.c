@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "idf.h"
 #include "keyphrase.h"
 #include "lexicon.h"
 #include "newsflow/err.h"
@@ -20,6 +21,7 @@
 
 struct sum_state {
     struct nf_lex_table stop; /* read-only after init */
+    struct nf_idf idf;        /* read-only after init */
     struct nf_rank_params rank;
     struct nf_split_opts split;
     size_t keyphrases;
@@ -36,6 +38,14 @@ static const struct nf_prop summarize_props[] = {
      "key phrases per article (the summaries schema allows at most 10)"},
     {"summarize.stopwords", NF_PROP_STR, "summarize/stopwords.txt", 0, 0, NULL,
      "stopword list, one word a line (relative to data.dir)"},
+    {"summarize.mode", NF_PROP_ENUM, "rank", 0, 0, "rank|lead",
+     "rank: score and pick sentences; lead: the first N sentences (the Lead-N baseline)"},
+    {"summarize.idf", NF_PROP_STR, "summarize/idf.tsv", 0, 0, NULL,
+     "document-frequency table (relative to data.dir; see config/summarize/README.md)"},
+    {"summarize.graph_weight", NF_PROP_DOUBLE, "0.6", 0, 100, NULL,
+     "weight of the TF-IDF similarity-graph centrality"},
+    {"summarize.graph_backward", NF_PROP_DOUBLE, "-0.5", -10, 10, NULL,
+     "graph centrality counts similarity to earlier sentences this much (later ones count 1)"},
     {"summarize.min_words", NF_PROP_INT, "6", 0, 10000, NULL,
      "shorter sentences are chosen only when nothing else is left"},
     {"summarize.long_words", NF_PROP_INT, "60", 1, 100000, NULL,
@@ -44,14 +54,18 @@ static const struct nf_prop summarize_props[] = {
      "skip a sentence sharing more than this share of its content words with a chosen one"},
     {"summarize.position_weight", NF_PROP_DOUBLE, "1.0", 0, 100, NULL,
      "weight of the lead-position prior"},
-    {"summarize.position_decay", NF_PROP_DOUBLE, "0.5", 0, 100, NULL,
-     "position prior = 1 / (1 + decay * sentence index)"},
+    {"summarize.position_decay", NF_PROP_DOUBLE, "0.3", 0, 100, NULL,
+     "position prior = 1 / (1 + decay * sentences after the plateau)"},
+    {"summarize.position_plateau", NF_PROP_INT, "1", 1, 1000, NULL,
+     "the first this many sentences get the full position prior; it decays after them"},
     {"summarize.centrality_weight", NF_PROP_DOUBLE, "0.3", 0, 100, NULL,
      "weight of word-frequency centrality"},
     {"summarize.entity_weight", NF_PROP_DOUBLE, "0.2", 0, 100, NULL,
      "weight of entity mentions (capitalised words when the record has no entities)"},
     {"summarize.quote_weight", NF_PROP_DOUBLE, "-0.1", -100, 100, NULL,
      "weight of the share of a sentence inside quotation marks (negative = penalty)"},
+    {"summarize.personal_weight", NF_PROP_DOUBLE, "-0.2", -100, 100, NULL,
+     "weight of first/second-person speech (I, we, you; negative = penalty)"},
     {"summarize.diversity", NF_PROP_DOUBLE, "0", 0, 100, NULL,
      "MMR: penalty times a candidate's similarity to the closest chosen sentence"},
     {"summarize.max_sentences", NF_PROP_INT, "2000", 1, 10000000, NULL,
@@ -70,6 +84,7 @@ static void summarize_destroy(void *state)
         return;
     }
     nf_lex_table_free(&st->stop);
+    nf_idf_free(&st->idf);
     free(st);
 }
 
@@ -92,17 +107,31 @@ static int summarize_init(const struct nf_conf *conf, void **statep, char *errst
     if (err) {
         goto done;
     }
+    err = nf_conf_path(conf, "summarize.idf", path, sizeof(path));
+    if (err) {
+        nf_seterr(errstr, errstr_size, err, "summarize.idf: cannot resolve path");
+        goto done;
+    }
+    err = nf_idf_load(path, &st->idf, errstr, errstr_size);
+    if (err) {
+        goto done;
+    }
     struct nf_rank_params *rp = &st->rank;
+    rp->lead = strcmp(nf_conf_get_str(conf, "summarize.mode"), "lead") == 0;
+    rp->graph_backward = nf_conf_get_double(conf, "summarize.graph_backward");
+    rp->weight[NF_RANK_GRAPH] = nf_conf_get_double(conf, "summarize.graph_weight");
     rp->sentences = (size_t)nf_conf_get_int(conf, "summarize.sentences");
     rp->max_words = (size_t)nf_conf_get_int(conf, "summarize.max_words");
     rp->min_words = (size_t)nf_conf_get_int(conf, "summarize.min_words");
     rp->long_words = (size_t)nf_conf_get_int(conf, "summarize.long_words");
     rp->redundancy = nf_conf_get_double(conf, "summarize.redundancy");
     rp->position_decay = nf_conf_get_double(conf, "summarize.position_decay");
+    rp->position_plateau = (size_t)nf_conf_get_int(conf, "summarize.position_plateau");
     rp->weight[NF_RANK_POSITION] = nf_conf_get_double(conf, "summarize.position_weight");
     rp->weight[NF_RANK_CENTRALITY] = nf_conf_get_double(conf, "summarize.centrality_weight");
     rp->weight[NF_RANK_ENTITY] = nf_conf_get_double(conf, "summarize.entity_weight");
     rp->weight[NF_RANK_QUOTE] = nf_conf_get_double(conf, "summarize.quote_weight");
+    rp->weight[NF_RANK_PERSONAL] = nf_conf_get_double(conf, "summarize.personal_weight");
     rp->diversity = nf_conf_get_double(conf, "summarize.diversity");
     st->split.max_bytes = (size_t)nf_conf_get_int(conf, "summarize.max_sentence_bytes");
     st->split.max_spans = (size_t)nf_conf_get_int(conf, "summarize.max_sentences");
@@ -130,6 +159,16 @@ static json_t *sum_text_json(const char *text, size_t a, size_t b)
         goto done;
     }
     for (size_t i = a; i < b;) {
+        unsigned char c = (unsigned char)text[i];
+        if (c > ' ' && c < 0x80) { /* printable ASCII: never whitespace */
+            if (space && buf.len) {
+                buf.data[buf.len++] = ' ';
+            }
+            space = 0;
+            buf.data[buf.len++] = (char)c;
+            i++;
+            continue;
+        }
         size_t sp = nf_split_space_len(text + i, b - i);
         if (sp) {
             space = 1;
@@ -144,14 +183,28 @@ static json_t *sum_text_json(const char *text, size_t a, size_t b)
     }
     buf.data[buf.len] = '\0';
     if (nf_utf8_valid(buf.data, buf.len)) {
-        js = json_stringn(buf.data, buf.len);
+        js = json_stringn_nocheck(buf.data, buf.len); /* checked just above */
     } else if (nf_utf8_sanitize(&fixed, buf.data, buf.len) == 0) {
-        js = json_stringn(fixed.data ? fixed.data : "", fixed.len);
+        js = json_stringn_nocheck(fixed.data ? fixed.data : "", fixed.len);
     }
 done:
     nf_buf_free(&buf);
     nf_buf_free(&fixed);
     return js;
+}
+
+/* Is an entity type one of the numeric ones (OntoNotes DATE, TIME, MONEY, PERCENT, QUANTITY,
+ * CARDINAL, ORDINAL)? type may be NULL. */
+static int sum_numeric_type(const char *type)
+{
+    static const char *const numeric[] = {"DATE",     "TIME",     "MONEY",  "PERCENT",
+                                          "QUANTITY", "CARDINAL", "ORDINAL"};
+    for (size_t i = 0; type && i < sizeof(numeric) / sizeof(numeric[0]); i++) {
+        if (strcmp(type, numeric[i]) == 0) {
+            return 1;
+        }
+    }
+    return 0;
 }
 
 /* Entity mentions of the record, borrowed from rec; *n gets the count. Malformed items are
@@ -178,6 +231,9 @@ static struct nf_rank_entity *sum_entities(const json_t *rec, size_t *n, int *er
         const json_t *t = json_object_get(e, "text");
         const json_t *s = json_object_get(e, "start");
         const json_t *x = json_object_get(e, "end");
+        if (sum_numeric_type(json_string_value(json_object_get(e, "type")))) {
+            continue; /* dates and amounts say when and how much, not who or what */
+        }
         if (!json_is_string(t) || !json_is_integer(s) || !json_is_integer(x) ||
             json_integer_value(s) < 0 || json_integer_value(x) < json_integer_value(s)) {
             continue;
@@ -224,6 +280,9 @@ static int summarize_transform(const void *state, json_t *rec, char *errstr, siz
     size_t headline = SIZE_MAX;
     if (!err && !untitled) {
         nf_rank_skip_title(&doc, json_string_value(title), json_string_length(title));
+    }
+    if (!err) {
+        err = nf_rank_doc_weigh(&doc, &st->idf);
     }
     if (!err) {
         headline = nf_rank_find_headline(&doc);

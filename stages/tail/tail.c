@@ -28,8 +28,9 @@ static const struct nf_prop tail_props[] = {
      "stop when no record arrived for this long (0: never)"},
     {"tail.timeout_ms", NF_PROP_INT, "0", 0, 86400000, NULL,
      "give up after this long in total, exit 3 if tail.count was not reached (0: never)"},
-    {"tail.format", NF_PROP_ENUM, "json", 0, 0, "json|summary|key",
-     "json: the record; summary: title and summary; key: the message key"},
+    {"tail.format", NF_PROP_ENUM, "json", 0, 0, "json|summary|key|timestamp",
+     "json: the record; summary: title and summary; key: the message key; timestamp: key, "
+     "tab, the message's timestamp in ms (benchmarks)"},
     NF_PROP_END,
 };
 
@@ -156,6 +157,9 @@ int main(int argc, char **argv)
                 tail_print_summary(m->payload, m->len);
             } else if (strcmp(format, "key") == 0) {
                 printf("%.*s\n", (int)m->key_len, (const char *)m->key);
+            } else if (strcmp(format, "timestamp") == 0) {
+                printf("%.*s\t%lld\n", (int)m->key_len, (const char *)m->key,
+                       (long long)rd_kafka_message_timestamp(m, NULL));
             } else {
                 fwrite(m->payload, 1, m->len, stdout);
                 putchar('\n');

@@ -10,6 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,11 +24,46 @@
 #include "newsflow/util.h"
 
 static int h_counter;
+static void h_producer_destroy_now(void);
+
+/* children started by h_spawn and not yet stopped: killed by h_teardown if a test fails */
+#define H_MAX_CHILDREN 64
+static pid_t h_children[H_MAX_CHILDREN];
+
+static void h_child_forget(pid_t pid)
+{
+    for (int i = 0; i < H_MAX_CHILDREN; i++) {
+        if (h_children[i] == pid) {
+            h_children[i] = 0;
+        }
+    }
+}
+
+int h_teardown(void **state)
+{
+    (void)state;
+    for (int i = 0; i < H_MAX_CHILDREN; i++) {
+        if (h_children[i] > 0) {
+            kill(h_children[i], SIGKILL);
+            waitpid(h_children[i], NULL, 0);
+            h_children[i] = 0;
+        }
+    }
+    return 0;
+}
+
+static char h_override[256];
+
+void h_set_bootstrap(const char *bootstrap)
+{
+    snprintf(h_override, sizeof(h_override), "%s", bootstrap ? bootstrap : "");
+    h_producer_destroy_now();
+}
 
 const char *h_bootstrap(void)
 {
     static char checked[256];
-    const char *b = getenv("NEWSFLOW_TEST_BOOTSTRAP");
+    const char *b = h_override[0] ? h_override : getenv("NEWSFLOW_TEST_BOOTSTRAP");
     if (!b || !*b) {
         fail_msg("NEWSFLOW_TEST_BOOTSTRAP is not set: integration tests need a running broker "
                  "(deploy/kafka.sh start, or run the suite with deploy/test.sh)");
@@ -68,7 +106,7 @@ static rd_kafka_t *h_client(rd_kafka_type_t type, const char *group)
     return rk;
 }
 
-void h_topics_create(struct h_topics *t, const char *test, int partitions)
+void h_topics_name(struct h_topics *t, const char *test)
 {
     char prefix[96];
     snprintf(prefix, sizeof(prefix), "%s-%d-%d-%ld", test, (int)getpid(), ++h_counter,
@@ -80,11 +118,16 @@ void h_topics_create(struct h_topics *t, const char *test, int partitions)
     snprintf(t->raw_dlq, sizeof(t->raw_dlq), "%s.dlq", t->raw);
     snprintf(t->cleaned_dlq, sizeof(t->cleaned_dlq), "%s.dlq", t->cleaned);
     snprintf(t->entities_dlq, sizeof(t->entities_dlq), "%s.dlq", t->entities);
+}
+
+void h_topics_create(struct h_topics *t, const char *test, int partitions)
+{
+    h_topics_name(t, test);
     const char *names[] = {t->raw,     t->cleaned,     t->entities,    t->summaries,
                            t->raw_dlq, t->cleaned_dlq, t->entities_dlq};
     rd_kafka_t *rk = h_client(RD_KAFKA_PRODUCER, NULL);
     char err[512];
-    int rc = nf_kafka_create_topics(rk, names, 7, partitions, 30000, err, sizeof(err));
+    int rc = nf_kafka_create_topics(rk, names, 7, partitions, 1, 30000, err, sizeof(err));
     rd_kafka_destroy(rk);
     if (rc) {
         fail_msg("creating topics: %s", err);
@@ -119,6 +162,12 @@ pid_t h_spawn(const char *bin, const char *log_path, const char *const *args)
         execv(path, argv);
         _exit(127);
     }
+    for (int i = 0; i < H_MAX_CHILDREN; i++) {
+        if (h_children[i] == 0) {
+            h_children[i] = pid;
+            break;
+        }
+    }
     return pid;
 }
 
@@ -136,12 +185,14 @@ int h_stop(pid_t pid, int sig, int timeout_ms)
     while (nf_mono_ms() < deadline) {
         pid_t r = waitpid(pid, &st, WNOHANG);
         if (r == pid) {
+            h_child_forget(pid);
             return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
         }
         usleep(50 * 1000);
     }
     kill(pid, SIGKILL);
     waitpid(pid, &st, 0);
+    h_child_forget(pid);
     return -1;
 }
 
@@ -158,6 +209,14 @@ static void h_dr(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
         h_failed++;
     } else {
         h_delivered++;
+    }
+}
+
+static void h_producer_destroy_now(void)
+{
+    if (h_producer) {
+        rd_kafka_destroy(h_producer); /* a test switching brokers: drop the old client */
+        h_producer = NULL;
     }
 }
 
@@ -342,11 +401,52 @@ int h_run(const char *bin, const char *log_path, const char *const *args, int ti
     int64_t deadline = nf_mono_ms() + timeout_ms;
     while (nf_mono_ms() < deadline) {
         if (waitpid(pid, &st, WNOHANG) == pid) {
+            h_child_forget(pid);
             return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
         }
         usleep(50 * 1000);
     }
     kill(pid, SIGKILL);
     waitpid(pid, &st, 0);
+    h_child_forget(pid);
     return -1;
+}
+
+int h_http_get(int port, const char *path, char **body)
+{
+    *body = NULL;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof(a));
+    a.sin_family = AF_INET;
+    a.sin_port = htons((uint16_t)port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
+        if (fd >= 0) {
+            close(fd);
+        }
+        return -1;
+    }
+    char req[512];
+    int n = snprintf(req, sizeof(req), "GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n", path);
+    if (write(fd, req, (size_t)n) != n) {
+        close(fd);
+        return -1;
+    }
+    struct nf_buf b = {0};
+    char chunk[4096];
+    ssize_t r;
+    while ((r = read(fd, chunk, sizeof(chunk))) > 0) {
+        nf_buf_append(&b, chunk, (size_t)r);
+    }
+    close(fd);
+    int status = -1;
+    if (!b.data || sscanf(b.data, "HTTP/1.%*d %d", &status) != 1) {
+        nf_buf_free(&b);
+        return -1;
+    }
+    const char *sep = strstr(b.data, "\r\n\r\n");
+    *body = strdup(sep ? sep + 4 : "");
+    nf_buf_free(&b);
+    return status;
 }

@@ -13,18 +13,25 @@
 /* The broker address, or fails the test with instructions when NEWSFLOW_TEST_BOOTSTRAP is
  * unset or the broker does not answer. */
 const char *h_bootstrap(void);
+/* Use another broker from now on (a test's own); NULL goes back to NEWSFLOW_TEST_BOOTSTRAP. */
+void h_set_bootstrap(const char *bootstrap);
 
 /* Topic names unique to this run: "<test>-<pid>-<n>-<base>". */
 struct h_topics {
     char raw[128], cleaned[128], entities[128], summaries[128];
     char raw_dlq[132], cleaned_dlq[132], entities_dlq[132];
 };
+/* Only fill in the names (for a broker that creates its topics itself). */
+void h_topics_name(struct h_topics *t, const char *test);
 /* Create the four pipeline topics and three .dlq topics with `partitions` partitions. */
 void h_topics_create(struct h_topics *t, const char *test, int partitions);
 
 /* Start a binary from build/bin with arguments (NULL-terminated); its stdout and stderr go to
  * log_path. Returns the pid. */
 pid_t h_spawn(const char *bin, const char *log_path, const char *const *args);
+/* cmocka teardown: SIGKILL every child a failed test left running. Use
+ * cmocka_unit_test_teardown(test, h_teardown). */
+int h_teardown(void **state);
 /* Send sig and wait up to timeout_ms; returns the exit status (0..255), 128+signal if killed
  * by a signal, or -1 on timeout (the child is then killed). */
 int h_stop(pid_t pid, int sig, int timeout_ms);
@@ -62,6 +69,10 @@ pid_t h_start_stage(const char *stage, const char *in, const char *out, const ch
 
 /* Run a binary to completion with arguments; returns its exit status (-1 on timeout). */
 int h_run(const char *bin, const char *log_path, const char *const *args, int timeout_ms);
+
+/* HTTP GET http://127.0.0.1:port/path; returns the status code (-1 if unreachable) and the body
+ * (malloc'ed, NUL-terminated) in *body. */
+int h_http_get(int port, const char *path, char **body);
 
 /* Path of a binary in build/bin. */
 const char *h_bin(const char *name, char *buf, size_t n);

@@ -115,7 +115,7 @@ static void test_pipeline_summarizes_every_sample_once(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_pipeline_summarizes_every_sample_once),
+        cmocka_unit_test_teardown(test_pipeline_summarizes_every_sample_once, h_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -64,7 +64,12 @@ static void test_runner_dead_letters_bad_records_and_keeps_going(void **st)
     produce_page(t.raw, "good-2", page);
     h_flush();
 
-    const char *extra[] = {"max.record.bytes=4096", NULL};
+    /* a port of our own: other test runs may share this machine */
+    int port = 20000 + (int)(getpid() % 20000);
+    char port_kv[64];
+    snprintf(port_kv, sizeof(port_kv), "metrics.port=%d", port);
+    const char *extra[] = {"max.record.bytes=4096", port_kv, "metrics.stats_interval_ms=1000",
+                           NULL};
     char group[160];
     snprintf(group, sizeof(group), "%s-g", t.raw);
     unlink("/tmp/newsflow-itest-dlq.log");
@@ -74,6 +79,44 @@ static void test_runner_dead_letters_bad_records_and_keeps_going(void **st)
     h_read(t.cleaned, 2, 60000, &good);
     h_read(t.raw_dlq, 6, 60000, &dead);
     assert_true(h_alive(pid)); /* bad input never kills the stage */
+
+    /* the counters say the same, on /metrics; the stage is alive and ready */
+    char *body = NULL;
+    assert_int_equal(h_http_get(port, "/healthz", &body), 200);
+    free(body);
+    assert_int_equal(h_http_get(port, "/readyz", &body), 200);
+    free(body);
+    assert_int_equal(h_http_get(port, "/nope", &body), 404);
+    free(body);
+    char wantm[4][512];
+    snprintf(wantm[0], sizeof(wantm[0]),
+             "newsflow_records_consumed_total{stage=\"clean\",topic=\"%s\"} 8\n", t.raw);
+    snprintf(wantm[1], sizeof(wantm[1]),
+             "newsflow_records_produced_total{stage=\"clean\",topic=\"%s\"} 2\n", t.cleaned);
+    snprintf(wantm[2], sizeof(wantm[2]),
+             "newsflow_records_dead_lettered_total{stage=\"clean\",topic=\"%s\",class=\"decode\"}"
+             " 5\n", t.raw);
+    snprintf(wantm[3], sizeof(wantm[3]), "newsflow_processing_seconds_count{stage=\"clean\"} 8\n");
+    /* delivery reports reach the counters a moment after consumers see the records */
+    int64_t deadline = nf_mono_ms() + 10000;
+    int ok = 0;
+    body = NULL;
+    while (!ok && nf_mono_ms() < deadline) {
+        free(body);
+        assert_int_equal(h_http_get(port, "/metrics", &body), 200);
+        ok = 1;
+        for (int i = 0; i < 4; i++) {
+            ok &= strstr(body, wantm[i]) != NULL;
+        }
+        if (!ok) {
+            usleep(200 * 1000);
+        }
+    }
+    if (!ok) {
+        fail_msg("/metrics lacks an expected line:\n%s", body);
+    }
+    assert_non_null(strstr(body, "# TYPE newsflow_processing_seconds histogram"));
+    free(body);
     assert_int_equal(h_stop(pid, SIGTERM, 60000), 0);
 
     assert_int_equal(good.n, 2);
@@ -177,8 +220,8 @@ static void test_runner_sigterm_midstream_then_restart_loses_nothing(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_runner_dead_letters_bad_records_and_keeps_going),
-        cmocka_unit_test(test_runner_sigterm_midstream_then_restart_loses_nothing),
+        cmocka_unit_test_teardown(test_runner_dead_letters_bad_records_and_keeps_going, h_teardown),
+        cmocka_unit_test_teardown(test_runner_sigterm_midstream_then_restart_loses_nothing, h_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,6 +2,7 @@
  * with exactly their expected text, each kind of chrome is dropped, metadata is found, and bad
  * input (empty, huge, deeply nested, binary, other charsets) is handled within bounds.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -56,6 +57,11 @@ static int setup_small_limit(void **ctx)
     return setup_conf(ctx, "clean.max_html_bytes", "1024");
 }
 
+static int setup_small_node_budget(void **ctx)
+{
+    return setup_conf(ctx, "clean.max_nodes", "1000");
+}
+
 static int teardown(void **ctx)
 {
     struct fixture *f = *ctx;
@@ -90,7 +96,8 @@ static int run_rec(struct fixture *f, json_t *rec, json_t **out, char *err, size
         /* every string the stage writes must be valid UTF-8 */
         const char *key;
         json_t *v;
-        json_object_foreach(rec, key, v) {
+        json_object_foreach(rec, key, v)
+        {
             if (json_is_string(v)) {
                 assert_true(nf_utf8_valid(json_string_value(v), json_string_length(v)));
             }
@@ -326,7 +333,7 @@ static void test_clean_relaxed_pass_finds_article_in_chrome_named_container(void
 static void test_clean_strips_nul_characters(void **ctx)
 {
     struct fixture *f = *ctx;
-    static const char page[] = "<html><body><article><p>Harbour\0 works begin</p><p>" P1
+    static const char page[] = "<html><body><article><p>Harbour\0 works begin on Monday.</p><p>" P1
                                "</p></article></body></html>";
     json_t *rec = json_object();
     json_object_set_new(rec, "id", json_string("nul"));
@@ -334,8 +341,95 @@ static void test_clean_strips_nul_characters(void **ctx)
     char err[256] = "";
     json_t *out = NULL;
     assert_int_equal(run_rec(f, rec, &out, err, sizeof(err)), 0);
-    assert_string_equal(text_of(out), "Harbour works begin\n\n" P1);
+    assert_string_equal(text_of(out), "Harbour works begin on Monday.\n\n" P1);
     json_decref(out);
+}
+
+static void test_clean_trims_weak_trailing_lines(void **ctx)
+{
+    json_t *rec = run_html(*ctx,
+                           "<html><body><article><p>" P1 "</p><p>" P2 "</p><p>" P3 "</p>"
+                           "<p>Filed in Harbour works</p><div>Jane Roe, Coast News</div>"
+                           "</article></body></html>",
+                           NULL);
+    assert_string_equal(text_of(rec), ARTICLE_EXPECTED);
+    json_decref(rec);
+}
+
+static void test_clean_uses_json_ld_article_body_of_script_pages(void **ctx)
+{
+    /* the page is an empty shell filled by scripts; the article is only in its JSON-LD */
+    json_t *rec =
+        run_html(*ctx,
+                 "<html><head><script type='application/ld+json'>{\"@type\": \"NewsArticle\", "
+                 "\"headline\": \"Breakwater approved\", \"articleBody\": \"" P1 "\\n" P2
+                 "\\n\\n" P3 "\"}</script></head><body><div id='app'>Loading...</div>"
+                 "<script>render()</script></body></html>",
+                 NULL);
+    assert_string_equal(text_of(rec), ARTICLE_EXPECTED);
+    assert_string_equal(json_string_value(json_object_get(rec, "title")), "Breakwater approved");
+    assert_null(json_object_get(rec, "reason"));
+    json_decref(rec);
+}
+
+static void test_clean_drops_closing_call_to_action(void **ctx)
+{
+    json_t *rec = run_html(*ctx,
+                           "<html><body><article><p>" P1 "</p><p>" P2 "</p><p>" P3 "</p>"
+                           "<p>Follow us on Twitter and Facebook for the latest harbour news, "
+                           "and sign up for our weekly newsletter.</p></article></body></html>",
+                           NULL);
+    assert_string_equal(text_of(rec), ARTICLE_EXPECTED);
+    json_decref(rec);
+}
+
+static void test_clean_rescues_lead_matching_description(void **ctx)
+{
+    /* the lead sits in a teaser box outside the body container; the description names it */
+    json_t *rec = run_html(
+        *ctx,
+        "<html><head><meta name='description' content='The harbour authority approved the new "
+        "breakwater on Monday.'></head><body><div class='top'><div class='teaser'><p>The "
+        "harbour authority approved the new breakwater on Monday after a two-year review, "
+        "ending a long dispute.</p></div><div class='tools'><a href='/x'>Home</a></div></div>"
+        "<div class='main'><div class='story'><p>" P2 " " P3 "</p><p>" P3 " " P2 "</p><p>" P2
+        "</p></div><div class='more'><a href='/y'>Other harbour stories</a></div></div>"
+        "</body></html>",
+        NULL);
+    assert_string_equal(text_of(rec),
+                        "The harbour authority approved the new breakwater on Monday after a "
+                        "two-year review, ending a long dispute.\n\n" P2 " " P3 "\n\n" P3 " " P2
+                        "\n\n" P2);
+    json_decref(rec);
+}
+
+static void test_clean_joins_article_cut_by_ad_rows(void **ctx)
+{
+    /* the body continues in a second row of the layout after an ad row: not a sibling */
+    json_t *rec = run_html(
+        *ctx,
+        "<html><body><main><div class='row'><div class='col'><div class='story-text'><p>" P1 " " P2
+        "</p><p>" P2 " " P3 "</p><p>" P3 " " P1 "</p></div></div></div>"
+        "<div class='row'><div class='ad-slot'>Advertisement</div></div>"
+        "<div class='row'><div class='col'><div class='story-text story-text--end'><p>" P3 " " P2
+        "</p></div></div></div></main></body></html>",
+        NULL);
+    assert_string_equal(text_of(rec), P1 " " P2 "\n\n" P2 " " P3 "\n\n" P3 " " P1 "\n\n" P3 " " P2);
+    json_decref(rec);
+}
+
+static void test_clean_keeps_lead_between_headline_and_body(void **ctx)
+{
+    json_t *rec = run_html(
+        *ctx,
+        "<html><body><div class='head'><h1>Breakwater approved</h1><div class='intro'><p>The "
+        "harbour authority approved the new breakwater on Monday after a two-year review.</p>"
+        "</div><a href='/share'>Share</a></div><div class='main'><div class='body'><p>" P2 " " P3
+        "</p><p>" P3 " " P2 "</p><p>" P2 "</p></div><div class='more'><a href='/y'>"
+        "Other harbour stories</a></div></div></body></html>",
+        NULL);
+    assert_string_equal(text_of(rec), P1 "\n\n" P2 " " P3 "\n\n" P3 " " P2 "\n\n" P2);
+    json_decref(rec);
 }
 
 /* ---- metadata ---- */
@@ -353,6 +447,25 @@ static void test_clean_title_strips_site_suffix(void **ctx)
                    NULL);
     assert_string_equal(json_string_value(json_object_get(rec, "title")),
                         "Storm closes the coast road for a week");
+    json_decref(rec);
+
+    /* the h1 inside a decorated title is the headline */
+    rec = run_html(f,
+                   "<html><head><title>Breakwater approved: what happens next - Coast News "
+                   "Online</title></head><body><h1>Breakwater approved</h1><p>" P1
+                   "</p></body></html>",
+                   NULL);
+    assert_string_equal(json_string_value(json_object_get(rec, "title")), "Breakwater approved");
+    json_decref(rec);
+
+    /* og:title equal to <title>: the same suffix goes */
+    rec = run_html(f,
+                   "<html><head><title>Storm closes the coast road | Coast Herald</title>"
+                   "<meta property='og:title' content='Storm closes the coast road | Coast "
+                   "Herald'></head><body><p>" P1 "</p></body></html>",
+                   NULL);
+    assert_string_equal(json_string_value(json_object_get(rec, "title")),
+                        "Storm closes the coast road");
     json_decref(rec);
 
     /* og:title loses only a known site name; a hyphen inside the headline stays */
@@ -379,15 +492,15 @@ static void test_clean_text_does_not_repeat_title(void **ctx)
 
 static void test_clean_finds_metadata_and_drops_input_fields(void **ctx)
 {
-    json_t *rec = run_html(
-        *ctx,
-        "<html lang='de'><head><title>T</title>"
-        "<meta name='author' content='By Jane Roe'>"
-        "<meta property='article:published_time' content='2024-05-01T08:30:00+0200'>"
-        "<meta name='description' content='A short summary.'>"
-        "<link rel='canonical' href='/world/story-1?amp=0'></head><body><article><p>" P1
-        "</p></article></body></html>",
-        "{\"headers\": {\"Server\": \"x\"}, \"source\": \"feed-1\"}");
+    json_t *rec =
+        run_html(*ctx,
+                 "<html lang='de'><head><title>T</title>"
+                 "<meta name='author' content='By Jane Roe'>"
+                 "<meta property='article:published_time' content='2024-05-01T08:30:00+0200'>"
+                 "<meta name='description' content='A short summary.'>"
+                 "<link rel='canonical' href='/world/story-1?amp=0'></head><body><article><p>" P1
+                 "</p></article></body></html>",
+                 "{\"headers\": {\"Server\": \"x\"}, \"source\": \"feed-1\"}");
     assert_string_equal(json_string_value(json_object_get(rec, "byline")), "Jane Roe");
     assert_string_equal(json_string_value(json_object_get(rec, "published_at")),
                         "2024-05-01T08:30:00+02:00");
@@ -401,6 +514,19 @@ static void test_clean_finds_metadata_and_drops_input_fields(void **ctx)
     assert_null(json_object_get(rec, "html"));
     assert_null(json_object_get(rec, "headers"));
     assert_null(json_object_get(rec, "reason"));
+    json_decref(rec);
+}
+
+static void test_clean_lang_is_a_bcp47_tag(void **ctx)
+{
+    json_t *rec = run_html(*ctx, "<html lang='en_US'><body><p>" P1 "</p></body></html>", NULL);
+    assert_string_equal(json_string_value(json_object_get(rec, "lang")), "en-US");
+    json_decref(rec);
+    rec = run_html(*ctx,
+                   "<html><head><meta http-equiv='Content-Language' content='de, en'></head>"
+                   "<body><p>" P1 "</p></body></html>",
+                   NULL);
+    assert_string_equal(json_string_value(json_object_get(rec, "lang")), "de");
     json_decref(rec);
 }
 
@@ -423,9 +549,14 @@ static void test_clean_date_normalisation(void **ctx)
 static void test_clean_boiler_lines(void **ctx)
 {
     (void)ctx;
-    static const char *const chrome[] = {"Visited 1 times, 1 visit(s) today", "Read more \xc2\xbb",
-                                         "Share this article", "Advertisement", "1,204 views",
-                                         "Sunday 16 February 2025", "Close Search Window", NULL};
+    static const char *const chrome[] = {"Visited 1 times, 1 visit(s) today",
+                                         "Read more \xc2\xbb",
+                                         "Share this article",
+                                         "Advertisement",
+                                         "1,204 views",
+                                         "Sunday 16 February 2025",
+                                         "Close Search Window",
+                                         NULL};
     for (size_t i = 0; chrome[i]; i++) {
         assert_true(nf_boiler_line(chrome[i], strlen(chrome[i])));
     }
@@ -448,8 +579,7 @@ static void test_clean_no_article_gives_empty_text_and_reason(void **ctx)
                            "link</a></li></ul><footer>(c) 2025 Example</footer></body></html>",
                            NULL);
     assert_string_equal(text_of(rec), "");
-    assert_string_equal(json_string_value(json_object_get(rec, "reason")),
-                        "no article text found");
+    assert_string_equal(json_string_value(json_object_get(rec, "reason")), "no article text found");
     json_decref(rec);
 }
 
@@ -485,6 +615,23 @@ static void test_clean_over_limit_is_error_limit(void **ctx)
     assert_int_equal(run_rec(f, rec, &out, err, sizeof(err)), NF_ERR_LIMIT);
     assert_non_null(strstr(err, "clean.max_html_bytes"));
     json_decref(out);
+    nf_buf_free(&b);
+}
+
+static void test_clean_node_budget_truncates(void **ctx)
+{
+    struct nf_buf b = {0};
+    assert_int_equal(nf_buf_appends(&b, "<html><body><article>"), 0);
+    for (int i = 0; i < 3000; i++) {
+        assert_int_equal(nf_buf_appendf(&b, "<p>Paragraph %d. " P1 "</p>", i), 0);
+    }
+    assert_int_equal(nf_buf_appends(&b, "</article></body></html>"), 0);
+    json_t *rec = run_html(*ctx, b.data, NULL);
+    const char *t = text_of(rec);
+    assert_non_null(strstr(t, "Paragraph 0. "));
+    assert_null(strstr(t, "Paragraph 2999. ")); /* beyond the budget */
+    assert_true(json_is_true(json_object_get(rec, "truncated")));
+    json_decref(rec);
     nf_buf_free(&b);
 }
 
@@ -536,7 +683,9 @@ static void test_clean_windows1252_hint_decodes(void **ctx)
 {
     /* “Caf\xe9” costs \x805 -> U+201C Café U+201D costs €5 */
     static const unsigned char page[] =
-        "<html><body><article><p>\x93" "Caf\xe9\x94 costs \x80" "5 in the old town "
+        "<html><body><article><p>\x93"
+        "Caf\xe9\x94 costs \x80"
+        "5 in the old town "
         "square, said the na\xefve owner.</p></article></body></html>";
     struct nf_buf b = {0};
     for (size_t i = 0; i + 1 < sizeof(page); i++) {
@@ -544,7 +693,8 @@ static void test_clean_windows1252_hint_decodes(void **ctx)
         size_t n = nf_utf8_encode(page[i], enc);
         assert_int_equal(nf_buf_append(&b, enc, n), 0);
     }
-    const char *expect = "\xe2\x80\x9c" "Caf\xc3\xa9\xe2\x80\x9d costs \xe2\x82\xac"
+    const char *expect = "\xe2\x80\x9c"
+                         "Caf\xc3\xa9\xe2\x80\x9d costs \xe2\x82\xac"
                          "5 in the old town square, said the na\xc3\xafve owner.";
     json_t *rec = run_html(*ctx, b.data, "{\"charset\": \"windows-1252\"}");
     assert_string_equal(text_of(rec), expect);
@@ -609,11 +759,15 @@ static void test_clean_euc_kr_base64_with_hint_decodes(void **ctx)
 static void test_clean_base64_uses_meta_charset_without_hint(void **ctx)
 {
     static const unsigned char page[] =
-        "<html><head><meta charset='windows-1252'></head><body><p>\x93" "Caf\xe9\x94 "
-        "costs \x80" "5.</p></body></html>";
+        "<html><head><meta charset='windows-1252'></head><body><p>\x93"
+        "Caf\xe9\x94 "
+        "costs \x80"
+        "5.</p></body></html>";
     json_t *rec = run_base64(*ctx, page, sizeof(page) - 1, NULL);
-    assert_string_equal(text_of(rec), "\xe2\x80\x9c" "Caf\xc3\xa9\xe2\x80\x9d costs "
-                                      "\xe2\x82\xac" "5.");
+    assert_string_equal(text_of(rec), "\xe2\x80\x9c"
+                                      "Caf\xc3\xa9\xe2\x80\x9d costs "
+                                      "\xe2\x82\xac"
+                                      "5.");
     json_decref(rec);
 }
 
@@ -645,11 +799,69 @@ static void test_clean_decoded_text_ignores_meta_charset(void **ctx)
 {
     json_t *rec = run_html(*ctx,
                            "<html><head><meta charset='windows-1252'></head><body><article><p>"
-                           "Caf\xc3\xa9 cr\xc3\xa8me, \xe2\x82\xac" "5.</p></article></body>"
+                           "Caf\xc3\xa9 cr\xc3\xa8me, \xe2\x82\xac"
+                           "5.</p></article></body>"
                            "</html>",
                            "{\"charset\": \"iso-8859-1\"}");
-    assert_string_equal(text_of(rec), "Caf\xc3\xa9 cr\xc3\xa8me, \xe2\x82\xac" "5.");
+    assert_string_equal(text_of(rec), "Caf\xc3\xa9 cr\xc3\xa8me, \xe2\x82\xac"
+                                      "5.");
     json_decref(rec);
+}
+
+/* ---- concurrency: the runner may call transform from several threads ---- */
+
+struct worker_arg {
+    struct fixture *f;
+    const char *html;
+    const char *expected;
+    int ok;
+};
+
+static void *worker(void *p)
+{
+    struct worker_arg *a = p;
+    a->ok = 1;
+    for (int i = 0; i < 20; i++) {
+        json_t *rec = json_pack("{s:s, s:s}", "id", "w", "html", a->html);
+        char err[256];
+        if (!rec || nf_stage_clean.transform(a->f->state, rec, err, sizeof(err)) != 0 ||
+            strcmp(json_string_value(json_object_get(rec, "text")), a->expected) != 0) {
+            a->ok = 0;
+        }
+        json_decref(rec);
+    }
+    return NULL;
+}
+
+static void test_clean_concurrent_transforms_agree(void **ctx)
+{
+    struct fixture *f = *ctx;
+    static const char *const names[] = {"seed-article", "harbor-gazette-ferry",
+                                        "valley-courier-oldsite", "le-littoral-marais"};
+    enum { N = 4 };
+    char *html[N], *expected[N];
+    pthread_t th[N];
+    struct worker_arg args[N];
+    for (int i = 0; i < N; i++) {
+        char path[1024];
+        snprintf(path, sizeof(path), "%s/config/samples/%s.html", NF_SOURCE_DIR, names[i]);
+        html[i] = read_file(path);
+        snprintf(path, sizeof(path), "%s/tests/fixtures/clean/%s.expected.txt", NF_SOURCE_DIR,
+                 names[i]);
+        expected[i] = read_file(path);
+        size_t el = strlen(expected[i]);
+        while (el > 0 && expected[i][el - 1] == '\n') {
+            expected[i][--el] = '\0';
+        }
+        args[i] = (struct worker_arg){f, html[i], expected[i], 0};
+        assert_int_equal(pthread_create(&th[i], NULL, worker, &args[i]), 0);
+    }
+    for (int i = 0; i < N; i++) {
+        assert_int_equal(pthread_join(th[i], NULL), 0);
+        assert_true(args[i].ok);
+        free(html[i]);
+        free(expected[i]);
+    }
 }
 
 int main(void)
@@ -680,10 +892,20 @@ int main(void)
         cmocka_unit_test_setup_teardown(
             test_clean_relaxed_pass_finds_article_in_chrome_named_container, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_strips_nul_characters, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_trims_weak_trailing_lines, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_drops_closing_call_to_action, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_uses_json_ld_article_body_of_script_pages, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_clean_rescues_lead_matching_description, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_clean_joins_article_cut_by_ad_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_keeps_lead_between_headline_and_body, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_clean_title_strips_site_suffix, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_text_does_not_repeat_title, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_finds_metadata_and_drops_input_fields, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_clean_lang_is_a_bcp47_tag, setup, teardown),
         cmocka_unit_test(test_clean_date_normalisation),
         cmocka_unit_test(test_clean_boiler_lines),
         cmocka_unit_test_setup_teardown(test_clean_no_article_gives_empty_text_and_reason, setup,
@@ -693,6 +915,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clean_over_limit_is_error_limit, setup_small_limit,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_deep_nesting_is_bounded, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_node_budget_truncates, setup_small_node_budget,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_clean_binary_garbage, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_windows1252_hint_decodes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_euc_kr_base64_with_hint_decodes, setup,
@@ -704,6 +928,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_decoded_text_ignores_meta_charset, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_clean_concurrent_transforms_agree, setup, teardown),
     };
     return cmocka_run_group_tests_name("clean", tests, NULL, NULL);
 }

@@ -94,12 +94,21 @@ static void test_record_decode_rejects_invalid_utf8(void **state)
     assert_rejected("{\"t\xC3\":\"x\"}", 10, "invalid JSON");         /* truncated, in a key */
 }
 
-static void test_record_decode_rejects_nul_characters(void **state)
+static void test_record_decode_rejects_raw_nul_and_replaces_escaped_nul(void **state)
 {
     (void)state;
-    assert_rejected("{\"t\":\"a\\u0000b\"}", 16, "invalid JSON");
+    /* a raw NUL byte is not JSON */
     const char raw[] = {'{', '"', 't', '"', ':', '"', 'a', '\0', 'b', '"', '}'};
     assert_rejected(raw, sizeof(raw), "invalid JSON");
+    /* an escaped one (scraped pages carry them) becomes U+FFFD, the string is not cut short */
+    json_t *rec = NULL;
+    char err[256];
+    const char *in = "{\"t\":\"a\\u0000b\",\"u\":\"c\\\\u0000d\"}";
+    assert_int_equal(nf_record_decode(in, strlen(in), 0, &rec, err, sizeof(err)), 0);
+    assert_string_equal(json_string_value(json_object_get(rec, "t")), "a\xEF\xBF\xBD" "b");
+    /* an escaped backslash followed by the text "u0000" is left alone */
+    assert_string_equal(json_string_value(json_object_get(rec, "u")), "c\\u0000d");
+    json_decref(rec);
 }
 
 static void test_record_decode_rejects_oversized_record(void **state)
@@ -380,7 +389,7 @@ int main(void)
         cmocka_unit_test(test_record_decode_invalid_json_names_line_and_column),
         cmocka_unit_test(test_record_decode_rejects_non_object),
         cmocka_unit_test(test_record_decode_rejects_invalid_utf8),
-        cmocka_unit_test(test_record_decode_rejects_nul_characters),
+        cmocka_unit_test(test_record_decode_rejects_raw_nul_and_replaces_escaped_nul),
         cmocka_unit_test(test_record_decode_rejects_oversized_record),
         cmocka_unit_test(test_record_decode_rejects_empty_record),
         cmocka_unit_test(test_record_decode_rejects_duplicate_keys),

@@ -28,6 +28,9 @@ struct nf_cli {
     /* Optional: set computed defaults (origin "default") before any source is applied, e.g.
      * group.id = "newsflow-<stage>". Returns 0 or an nf_err. */
     int (*set_defaults)(struct nf_conf *conf, const void *opaque);
+    /* Optional: derive values from others once every source is applied (before
+     * --list-config prints), e.g. dlq.topic = <input.topic>.dlq when not set. */
+    int (*finalize)(struct nf_conf *conf, const void *opaque);
     const void *opaque;
 };
 
