@@ -12,6 +12,11 @@
 #include "../gazetteer.h"
 #include "../trainer.h"
 
+/* CMake may point this at the installed word lists (like newsflow-build-idf's stopwords) */
+#ifndef NF_ENTITIES_DEFAULT_GAZETTEER
+#define NF_ENTITIES_DEFAULT_GAZETTEER "config/entities"
+#endif
+
 static void usage(FILE *out)
 {
     fprintf(out,
@@ -21,8 +26,8 @@ static void usage(FILE *out)
             "                    (code-point offsets, end exclusive; PER ORG LOC MISC)\n"
             "  --dev FILE        same format, used only to pick the best epoch (early stopping)\n"
             "  --out MODEL       model file to write\n"
-            "  --gazetteer DIR   word lists (default config/entities); use the entities.gazetteer_dir"
-            " of the deployment\n"
+            "  --gazetteer DIR   word lists (default " NF_ENTITIES_DEFAULT_GAZETTEER "); use the\n"
+            "                    entities.gazetteer_dir of the deployment\n"
             "  --seed N          shuffle seed (default 1): same seed and data -> same model\n"
             "  --epochs N        at most N epochs (default 30)\n"
             "  --patience N      stop after N epochs without a better dev F1 (default 4)\n"
@@ -55,7 +60,7 @@ int main(int argc, char **argv)
     struct nf_ent_train_result res;
     struct nf_ent_model *model = NULL;
     struct nf_ent_gaz *gaz = NULL;
-    const char *out = NULL, *gaz_dir = "config/entities";
+    const char *out = NULL, *gaz_dir = NF_ENTITIES_DEFAULT_GAZETTEER;
     unsigned long long v;
     char err[512];
     struct timespec t0, t1;
