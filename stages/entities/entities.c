@@ -1,7 +1,8 @@
 /* entities.c - the entities stage: `cleaned` -> `entities`. Adds to each record the named
  * entities of its "text" (PERSON/ORG/LOC/MISC from the name finder, DATE/TIME/MONEY/PERCENT/
  * QUANTITY from PCRE2 patterns) with code-point offsets, and the canonical entities with salience.
- * Helpers: tokenize.c, gazetteer.c, names.c (replaceable by a tagger), patterns.c, canon.c.
+ * Helpers: tokenize.c, gazetteer.c, tagger.c + features.c (statistical names, entities.model)
+ * or names.c (rule-based names, no model), patterns.c, canon.c.
  */
 #include <jansson.h>
 #include <stdlib.h>
@@ -17,10 +18,12 @@
 #include "newsflow/util.h"
 #include "patterns.h"
 #include "spans.h"
+#include "tagger.h"
 #include "tokenize.h"
 
 struct entities_state {
     struct nf_ent_gaz *gaz;
+    struct nf_ent_model *model; /* NULL: the rule-based name finder */
     struct nf_ent_patterns *patterns;
     size_t max_text_bytes;
     size_t max_entities;
@@ -32,6 +35,9 @@ static const char *const entities_required[] = {"text", NULL};
 static const struct nf_prop entities_props[] = {
     {"entities.gazetteer_dir", NF_PROP_STR, "entities", 0, 0, NULL,
      "directory of the word lists (first_names.txt, locations.txt, ...), relative to data.dir"},
+    {"entities.model", NF_PROP_STR, "models/ner-en.bin", 0, 0, NULL,
+     "statistical name tagger model (newsflow-train-ner), relative to data.dir; empty: the "
+     "rule-based name finder"},
     {"entities.max_text_bytes", NF_PROP_INT, "4194304", 1024, 1073741824, NULL,
      "records whose text is longer than this go to the DLQ"},
     {"entities.max_entities", NF_PROP_INT, "5000", 1, 1000000, NULL,
@@ -91,6 +97,7 @@ static void entities_destroy(void *statep)
         return;
     }
     nf_ent_gaz_destroy(st->gaz);
+    nf_ent_model_destroy(st->model);
     nf_ent_patterns_destroy(st->patterns);
     free(st);
 }
@@ -99,6 +106,7 @@ static int entities_init(const struct nf_conf *conf, void **statep, char *errstr
                          size_t errstr_size)
 {
     struct entities_state *st = calloc(1, sizeof(*st));
+    const char *model;
     char dir[4096];
     int rc;
 
@@ -114,11 +122,24 @@ static int entities_init(const struct nf_conf *conf, void **statep, char *errstr
         nf_seterr(errstr, errstr_size, rc, "entities.no_names_langs: too long");
         goto done;
     }
+    model = nf_conf_get_str(conf, "entities.model");
+    if (model && *model) {
+        if ((rc = nf_conf_path(conf, "entities.model", dir, sizeof(dir))) != 0) {
+            nf_seterr(errstr, errstr_size, rc, "entities.model: %s", nf_strerror(rc));
+            goto done;
+        }
+        if ((rc = nf_ent_model_load(dir, &st->model, errstr, errstr_size)) != 0) {
+            goto done;
+        }
+    }
     if ((rc = nf_conf_path(conf, "entities.gazetteer_dir", dir, sizeof(dir))) != 0) {
         nf_seterr(errstr, errstr_size, rc, "entities.gazetteer_dir: %s", nf_strerror(rc));
         goto done;
     }
-    if ((rc = nf_ent_gaz_load(dir, &st->gaz, errstr, errstr_size)) != 0) {
+    /* a model sees exactly the lists it was trained with (its rule features too) */
+    rc = nf_ent_gaz_load_skip(dir, st->model ? NF_GAZ_KNOWN_ALL & ~st->model->gaz_mask : 0,
+                              &st->gaz, errstr, errstr_size);
+    if (rc != 0) {
         goto done;
     }
     rc = nf_ent_patterns_new((uint32_t)nf_conf_get_int(conf, "entities.match_limit"), &st->patterns,
@@ -159,7 +180,9 @@ static int find_mentions(const struct entities_state *st, const char *text, size
     if ((rc = nf_ent_tokenize(text, len, len + 1, &toks)) != 0) {
         goto done;
     }
-    if ((rc = nf_ent_names_find(st->gaz, text, &toks, &found)) != 0) {
+    rc = st->model ? nf_ent_tagger_find(st->model, st->gaz, text, &toks, &found)
+                   : nf_ent_names_find(st->gaz, text, &toks, &found);
+    if (rc != 0) {
         goto done;
     }
     nf_ent_spans_resolve(&found);

@@ -182,6 +182,12 @@ done:
 
 int nf_ent_gaz_load(const char *dir, struct nf_ent_gaz **out, char *errstr, size_t errstr_size)
 {
+    return nf_ent_gaz_load_skip(dir, 0, out, errstr, errstr_size);
+}
+
+int nf_ent_gaz_load_skip(const char *dir, unsigned skip, struct nf_ent_gaz **out, char *errstr,
+                         size_t errstr_size)
+{
     struct nf_ent_gaz *g = calloc(1, sizeof(*g));
     size_t i;
     int rc = 0;
@@ -192,6 +198,9 @@ int nf_ent_gaz_load(const char *dir, struct nf_ent_gaz **out, char *errstr, size
         goto done;
     }
     for (i = 0; i < sizeof(gaz_files) / sizeof(gaz_files[0]); i++) {
+        if (gaz_files[i].optional && (gaz_files[i].bits & ~skip) == 0) {
+            continue;
+        }
         if ((rc = load_file(g, dir, gaz_files[i].file, gaz_files[i].bits, gaz_files[i].optional,
                             errstr, errstr_size)) != 0) {
             goto done;

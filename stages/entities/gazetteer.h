@@ -24,6 +24,7 @@
 #define NF_GAZ_KNOWN_MISC 0x2000 /* known_misc.txt */
 #define NF_GAZ_COMMON 0x4000     /* common_words.txt: capitalised only at a sentence start */
 #define NF_GAZ_COUNTRY 0x8000    /* countries.txt (with NF_GAZ_LOC) */
+#define NF_GAZ_KNOWN_ALL (NF_GAZ_KNOWN_PER | NF_GAZ_KNOWN_ORG | NF_GAZ_KNOWN_LOC | NF_GAZ_KNOWN_MISC)
 
 #define NF_GAZ_KEY_MAX 128 /* longest entry, bytes */
 
@@ -35,6 +36,10 @@ struct nf_ent_gaz;
  * inner whitespace collapsed to one space. Returns 0 and *out, or NF_ERR_IO / NF_ERR_NOMEM /
  * NF_ERR_LIMIT with errstr naming file:line. */
 int nf_ent_gaz_load(const char *dir, struct nf_ent_gaz **out, char *errstr, size_t errstr_size);
+/* The same, without the optional lists whose bits are all in skip (e.g. the NF_GAZ_KNOWN_*
+ * lists for a tagger model trained without them). */
+int nf_ent_gaz_load_skip(const char *dir, unsigned skip, struct nf_ent_gaz **out, char *errstr,
+                         size_t errstr_size);
 void nf_ent_gaz_destroy(struct nf_ent_gaz *g);
 
 /* Category bits of an already lower-cased key of n bytes (0 if absent). */

@@ -1,6 +1,8 @@
 /* test_entities.c - unit tests of the entities stage (stages/entities/): tokenizer, pattern
- * entities, the rule-based name finder, code-point offsets, canonical grouping and limits,
- * run through the stage's init/transform/destroy without a broker.
+ * entities, the name finders (the statistical tagger of config/models/ner-en.bin by default,
+ * the rule-based finder where a test sets entities.model empty), code-point offsets, canonical
+ * grouping and limits, run through the stage's init/transform/destroy without a broker.
+ * The tagger's own units (features, decoder, model file, trainer): test_entities_tagger.c.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -46,6 +48,18 @@ static int setup(void **state)
     struct fx *fx = calloc(1, sizeof(*fx));
     char err[256];
     fx->conf = make_conf();
+    assert_int_equal(nf_stage_entities.init(fx->conf, &fx->state, err, sizeof(err)), 0);
+    *state = fx;
+    return 0;
+}
+
+/* The rule-based name finder only (no model): for tests of names.c's rules. */
+static int setup_rules(void **state)
+{
+    struct fx *fx = calloc(1, sizeof(*fx));
+    char err[256];
+    fx->conf = make_conf();
+    assert_int_equal(nf_conf_set(fx->conf, "entities.model", "", "test", err, sizeof(err)), 0);
     assert_int_equal(nf_stage_entities.init(fx->conf, &fx->state, err, sizeof(err)), 0);
     *state = fx;
     return 0;
@@ -552,6 +566,12 @@ static void test_entities_seed_article(void **state)
     free(text);
 }
 
+/* The same article through the rule-based finder (no model). */
+static void test_entities_seed_article_rules(void **state)
+{
+    test_entities_seed_article(state);
+}
+
 struct thread_job {
     const void *state;
     const char *text;
@@ -751,6 +771,31 @@ static void test_entities_init_fails_without_word_lists(void **state)
     nf_conf_destroy(conf);
 }
 
+/* A missing or corrupt model file fails init with the file named in errstr. */
+static void test_entities_init_fails_on_bad_model(void **state)
+{
+    struct nf_conf *conf = make_conf();
+    char err[256] = "", path[] = "/tmp/nf_ent_badmodelXXXXXX";
+    void *st = NULL;
+    int fd;
+    (void)state;
+    assert_int_equal(
+        nf_conf_set(conf, "entities.model", "/nonexistent/ner.bin", "test", err, sizeof(err)), 0);
+    assert_int_equal(nf_stage_entities.init(conf, &st, err, sizeof(err)), NF_ERR_IO);
+    assert_null(st);
+    assert_non_null(strstr(err, "/nonexistent/ner.bin"));
+    fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "not a model, just text\n", 23), 23);
+    close(fd);
+    assert_int_equal(nf_conf_set(conf, "entities.model", path, "test", err, sizeof(err)), 0);
+    assert_int_equal(nf_stage_entities.init(conf, &st, err, sizeof(err)), NF_ERR_INVALID);
+    assert_null(st);
+    assert_non_null(strstr(err, "not a newsflow NER model"));
+    unlink(path);
+    nf_conf_destroy(conf);
+}
+
 /* The generated known_*.txt / common_words.txt lists are optional; the hand-written ones are not.
  */
 static void test_entities_generated_lists_are_optional(void **state)
@@ -864,15 +909,16 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_entities_title_splits_person_from_demonym, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_entities_org_suffix_and_connector, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_entities_name_suffixes_plurals_and_clitics, setup,
+        cmocka_unit_test_setup_teardown(test_entities_name_suffixes_plurals_and_clitics, setup_rules,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_entities_place_before_score_is_a_team, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(test_entities_context_cues, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_entities_context_cues, setup_rules, teardown),
         cmocka_unit_test_setup_teardown(test_entities_initials_compounds_and_dashes, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_entities_titles_and_name_lists, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_entities_news_style_cues, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_entities_news_style_cues, setup_rules, teardown),
+        cmocka_unit_test_setup_teardown(test_entities_seed_article_rules, setup_rules, teardown),
         cmocka_unit_test_setup_teardown(test_entities_sentence_initial_common_word_dropped, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_entities_headline_uses_word_lists_only, setup,
@@ -888,6 +934,7 @@ int main(void)
         cmocka_unit_test(test_entities_rejects_text_over_limit),
         cmocka_unit_test(test_entities_init_fails_without_word_lists),
         cmocka_unit_test(test_entities_generated_lists_are_optional),
+        cmocka_unit_test(test_entities_init_fails_on_bad_model),
         cmocka_unit_test_setup_teardown(test_entities_common_sentence_start_word_is_not_a_name,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_entities_large_capitalised_input_is_bounded, setup,
