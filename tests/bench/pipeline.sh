@@ -230,7 +230,8 @@ if command -v gnuplot >/dev/null 2>&1; then
 set terminal png size 900,540
 set output '$out/latency.png'
 set title 'newsflow: ingest -> summary latency against load ($(nproc) cores, real Kafka)'
-set xlabel 'offered load (articles/s, ~${avg_kb} KB pages)'
+set xlabel 'offered load (articles/s, pages of about ${avg_kb} KB)'
+set logscale y
 set ylabel 'latency (ms)'
 set key top left
 set grid
