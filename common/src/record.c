@@ -220,14 +220,22 @@ done:
 static int nf_enc_string(struct nf_buf *o, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
+    /* bytes that need an escape: control characters, '"' and '\\' */
+    static const unsigned char esc_tbl[256] = {
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, ['"'] = 1, ['\\'] = 1};
+    const unsigned char *u = (const unsigned char *)s;
     int err = nf_buf_reserve(o, len + 2);
     size_t run = 0;
     err = err ? err : nf_buf_appendc(o, '"');
     for (size_t i = 0; !err && i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\') {
-            continue;
+        while (i < len && !esc_tbl[u[i]]) {
+            i++;
         }
+        if (i == len) {
+            break;
+        }
+        unsigned char c = u[i];
         err = nf_buf_append(o, s + run, i - run);
         run = i + 1;
         char esc[7] = {'\\', 0, 0, 0, 0, 0, 0};
@@ -289,8 +297,22 @@ static int nf_enc_value(struct nf_buf *o, const json_t *v, int depth)
     }
     case JSON_STRING:
         return nf_enc_string(o, json_string_value(v), json_string_length(v));
-    case JSON_INTEGER:
-        return nf_buf_appendf(o, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+    case JSON_INTEGER: {
+        /* by hand: printf costs more than the rest of a small entity object */
+        char num[24];
+        char *end = num + sizeof(num);
+        char *p = end;
+        json_int_t i = json_integer_value(v);
+        unsigned long long u = i < 0 ? 0ULL - (unsigned long long)i : (unsigned long long)i;
+        do {
+            *--p = (char)('0' + u % 10);
+            u /= 10;
+        } while (u);
+        if (i < 0) {
+            *--p = '-';
+        }
+        return nf_buf_append(o, p, (size_t)(end - p));
+    }
     case JSON_REAL: {
         char num[40];
         int n = snprintf(num, sizeof(num), "%.10g", json_real_value(v));
