@@ -284,7 +284,7 @@ static enum verdict judge_block(const struct walker *w, const struct block *b,
     if (b->link * 2 > b->len) {
         return LINKS; /* mostly links: navigation, related stories, tag lists */
     }
-    if (nf_boiler_line(s, b->len)) {
+    if (nf_boiler_line(w->boiler, s, b->len)) {
         return CHROME;
     }
     if ((mo->title && same_text(s, b->len, mo->title)) ||
@@ -418,7 +418,7 @@ static void trim_edges(const struct walker *w, unsigned char *v)
             continue;
         }
         if (!is_weak(w, &w->blocks[i]) &&
-            !nf_boiler_promo(w->text.data + w->blocks[i].off, w->blocks[i].len)) {
+            !nf_boiler_promo(w->boiler, w->text.data + w->blocks[i].off, w->blocks[i].len)) {
             break;
         }
         v[i] = CHROME;
@@ -551,7 +551,7 @@ int nf_extract_run(const char *html, size_t len, const char *encoding, const cha
         err = nf_seterr(errstr, errstr_size, NF_ERR_LIMIT, "html too large for the parser");
         goto done;
     }
-    if (nf_walk_init(&w, opts->max_nodes)) {
+    if (nf_walk_init(&w, opts->max_nodes, opts->boiler)) {
         err = nf_seterr(errstr, errstr_size, NF_ERR_NOMEM, "out of memory");
         goto done;
     }

@@ -386,7 +386,7 @@ static void judge_class(struct walker *w, const char *cls, struct nf_boiler_verd
         *v = e->v;
         return;
     }
-    nf_boiler_judge(cls, v);
+    nf_boiler_judge(w->boiler, cls, v);
     e->cls = cls;
     e->v = *v;
 }
@@ -420,7 +420,7 @@ static int enter(struct walker *w, xmlNode *node)
             judge_class(w, a.cls, &vc);
         }
         if (a.id) {
-            nf_boiler_judge(a.id, &vi);
+            nf_boiler_judge(w->boiler, a.id, &vi);
         }
         /* headings are judged by what follows them (assemble), not by their names: ids
          * like "nav_section_2" are anchors for a table of contents */
@@ -544,8 +544,9 @@ int nf_walk_run(struct walker *w, xmlNode *root)
     return err;
 }
 
-int nf_walk_init(struct walker *w, size_t max_nodes)
+int nf_walk_init(struct walker *w, size_t max_nodes, const struct nf_boiler *boiler)
 {
+    w->boiler = boiler;
     w->max_nodes = max_nodes;
     w->frames = malloc(MAX_DEPTH * sizeof(*w->frames));
     return w->frames ? 0 : NF_ERR_NOMEM;
