@@ -254,6 +254,23 @@ static void test_clean_drops_related_links(void **ctx)
                          "</li><li><a href='/b'>Fishing quota talks resume</a></li></ul>");
 }
 
+/* An unmarked teaser box inside the article: its linkless teaser sentence goes with its links,
+ * while a box of prose with one link in it stays. */
+static void test_clean_drops_link_box_inside_article(void **ctx)
+{
+    expect_dropped(*ctx, "<div class='box'><div><a href='/a'>Lighthouse keeper retires after "
+                         "forty years on the rock</a></div><div>He looked after the light.</div>"
+                         "<div><a href='/b'>Fishing quota talks resume in Brussels today</a></div>"
+                         "</div>");
+    json_t *rec = run_with_chrome(*ctx, "<div class='box'><p>The council will publish the plans "
+                                        "on <a href='/plans'>its website</a> next week.</p><p>"
+                                        "Residents can comment until the end of March.</p></div>");
+    assert_string_equal(text_of(rec), P1 "\n\n" P2 "\n\nThe council will publish the plans on "
+                                      "its website next week.\n\nResidents can comment until the "
+                                      "end of March.\n\n" P3);
+    json_decref(rec);
+}
+
 static void test_clean_drops_cookie_notice(void **ctx)
 {
     expect_dropped(*ctx, "<div id='cookie-notice'><p>We use cookies to give you the best "
@@ -948,6 +965,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clean_sample_le_littoral_french, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_share_bar, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_related_links, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_drops_link_box_inside_article, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_cookie_notice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_newsletter_box, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_view_counter, setup, teardown),
