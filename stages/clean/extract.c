@@ -4,8 +4,7 @@
  * metadata), then picks the article as Readability does: the best-scoring container after link
  * density, an ancestor shared by several strong candidates, qualifying siblings. Its blocks,
  * minus link-heavy lines and boxes, chrome lines, the repeated title and weak edge lines, are
- * the text. Pages
- * with little text get a second, relaxed walk.
+ * the text. Pages with little text get a second, relaxed walk.
  */
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
