@@ -288,7 +288,8 @@ static void classify_name(const struct nf_boiler *b, const char *raw, size_t len
     /* a chrome word in the same name wins over a content word: "related-content",
      * "comment-body", "article-share" are chrome; "subheadline" is not a header */
     if ((match_any(name, len, &b->drop) || is_ad_name(name, len)) &&
-        !strstr(name, "subhead") && strcmp(name, "hentry") && !strstr(name, "main-content")) {
+        !strstr(name, "subhead") && strcmp(name, "hentry") && !strstr(name, "main-content") &&
+        !strstr(name, "main-canvas")) {
         *drop = 1;
     } else if (match_any(name, len, &b->weak)) {
         *weak = 1;

@@ -271,6 +271,26 @@ static void test_clean_drops_link_box_inside_article(void **ctx)
     json_decref(rec);
 }
 
+/* Drupal wraps every page in "dialog-off-canvas-main-canvas": "off-canvas" is a chrome word,
+ * but this name is the main canvas, so the article inside must survive the first pass. */
+static void test_clean_keeps_drupal_main_canvas(void **ctx)
+{
+    json_t *rec = run_html(*ctx,
+                           "<html><body><div class='dialog-off-canvas-main-canvas'><main>"
+                           "<article><p>" P1 "</p><p>" P2 "</p><p>" P3 "</p></article></main>"
+                           "</div><div class='off-canvas'><p>Menu</p></div></body></html>",
+                           NULL);
+    assert_string_equal(text_of(rec), ARTICLE_EXPECTED);
+    json_decref(rec);
+    int weight = 0;
+    struct nf_boiler *b = NULL;
+    char err[256];
+    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    assert_false(nf_boiler_classify(b, "dialog-off-canvas-main-canvas", NULL, &weight));
+    assert_true(nf_boiler_classify(b, "off-canvas-menu", NULL, &weight));
+    nf_boiler_free(b);
+}
+
 static void test_clean_drops_cookie_notice(void **ctx)
 {
     expect_dropped(*ctx, "<div id='cookie-notice'><p>We use cookies to give you the best "
@@ -967,6 +987,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clean_drops_related_links, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_link_box_inside_article, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_clean_keeps_drupal_main_canvas, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_cookie_notice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_newsletter_box, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_view_counter, setup, teardown),
