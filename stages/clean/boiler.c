@@ -38,6 +38,7 @@ struct patset {
 
 struct nf_boiler {
     struct patset drop, weak, pos; /* class_chrome.txt, class_weak.txt, class_content.txt */
+    struct patset overlay;          /* class_overlay.txt */
     struct patset exact;            /* line_exact.txt, sorted for bsearch */
     struct patset prefix;           /* line_prefix.txt */
     struct patset credit;           /* line_credit.txt */
@@ -196,6 +197,7 @@ int nf_boiler_load(const char *dir, struct nf_boiler **out, char *errstr, size_t
     if ((err = patset_load(dir, "class_chrome.txt", L_NAMES, &b->drop, errstr, errstr_size)) ||
         (err = patset_load(dir, "class_weak.txt", L_NAMES, &b->weak, errstr, errstr_size)) ||
         (err = patset_load(dir, "class_content.txt", L_NAMES, &b->pos, errstr, errstr_size)) ||
+        (err = patset_load(dir, "class_overlay.txt", L_NAMES, &b->overlay, errstr, errstr_size)) ||
         (err = patset_load(dir, "line_exact.txt", L_PHRASES, &b->exact, errstr, errstr_size)) ||
         (err = patset_load(dir, "line_prefix.txt", L_PREFIX, &b->prefix, errstr, errstr_size)) ||
         (err = patset_load(dir, "line_credit.txt", L_PHRASES, &b->credit, errstr, errstr_size)) ||
@@ -217,6 +219,7 @@ void nf_boiler_free(struct nf_boiler *b)
     patset_free(&b->drop);
     patset_free(&b->weak);
     patset_free(&b->pos);
+    patset_free(&b->overlay);
     patset_free(&b->exact);
     patset_free(&b->prefix);
     patset_free(&b->credit);
@@ -275,7 +278,7 @@ static int is_ad_name(const char *name, size_t len)
 
 /* Classify one name: *neg / *pos / *weak set when it matches. */
 static void classify_name(const struct nf_boiler *b, const char *raw, size_t len, int *drop,
-                          int *weak, int *pos)
+                          int *weak, int *pos, int *overlay)
 {
     char name[80];
     if (len >= sizeof(name)) {
@@ -291,6 +294,7 @@ static void classify_name(const struct nf_boiler *b, const char *raw, size_t len
         !strstr(name, "subhead") && strcmp(name, "hentry") && !strstr(name, "main-content") &&
         !strstr(name, "main-canvas")) {
         *drop = 1;
+        *overlay |= match_any(name, len, &b->overlay);
     } else if (match_any(name, len, &b->weak)) {
         *weak = 1;
     } else if (match_any(name, len, &b->pos)) {
@@ -300,7 +304,7 @@ static void classify_name(const struct nf_boiler *b, const char *raw, size_t len
 
 /* Class names are split on whitespace; each is judged alone. */
 static void classify_attr(const struct nf_boiler *b, const char *v, int *drop, int *weak,
-                          int *pos)
+                          int *pos, int *overlay)
 {
     const char *p = v;
     int guard = 0;
@@ -313,17 +317,18 @@ static void classify_attr(const struct nf_boiler *b, const char *v, int *drop, i
             p++;
         }
         if (p > s) {
-            classify_name(b, s, (size_t)(p - s), drop, weak, pos);
+            classify_name(b, s, (size_t)(p - s), drop, weak, pos, overlay);
         }
     }
 }
 
 void nf_boiler_judge(const struct nf_boiler *b, const char *attr, struct nf_boiler_verdict *v)
 {
-    int drop = 0, weak = 0, pos = 0;
+    int drop = 0, weak = 0, pos = 0, overlay = 0;
     if (attr) {
-        classify_attr(b, attr, &drop, &weak, &pos);
+        classify_attr(b, attr, &drop, &weak, &pos, &overlay);
     }
+    v->overlay = (unsigned char)overlay;
     v->drop = (unsigned char)drop;
     v->weak = (unsigned char)weak;
     v->pos = (unsigned char)pos;
@@ -341,6 +346,11 @@ int nf_boiler_combine(const struct nf_boiler_verdict *cls, const struct nf_boile
         *weight = w;
     }
     return (cls->drop || id->drop) && !cls->pos && !id->pos;
+}
+
+int nf_boiler_overlay(const struct nf_boiler_verdict *cls, const struct nf_boiler_verdict *id)
+{
+    return (cls->overlay || id->overlay) && !cls->pos && !id->pos;
 }
 
 int nf_boiler_classify(const struct nf_boiler *b, const char *cls, const char *id, int *weight)

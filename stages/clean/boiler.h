@@ -11,7 +11,7 @@
 struct nf_boiler;
 
 /* Load the lists from dir (class_chrome.txt, class_weak.txt, class_content.txt, line_exact.txt,
- * line_prefix.txt, line_credit.txt, line_promo.txt). Returns 0 and *out (free with
+ * line_prefix.txt, line_credit.txt, line_promo.txt, class_overlay.txt). Returns 0 and *out (free with
  * nf_boiler_free), or a negative nf_err with errstr filled. */
 int nf_boiler_load(const char *dir, struct nf_boiler **out, char *errstr, size_t errstr_size);
 void nf_boiler_free(struct nf_boiler *b); /* NULL is fine */
@@ -26,11 +26,16 @@ int nf_boiler_classify(const struct nf_boiler *b, const char *cls, const char *i
  * repeat the same few class strings on many elements). */
 struct nf_boiler_verdict {
     unsigned char drop, weak, pos; /* a name marks chrome / weakly chrome / content */
+    unsigned char overlay;         /* a chrome name is an overlay's (cookie, popup, modal) */
 };
 void nf_boiler_judge(const struct nf_boiler *b, const char *attr,
                      struct nf_boiler_verdict *v); /* attr may be NULL */
 int nf_boiler_combine(const struct nf_boiler_verdict *cls, const struct nf_boiler_verdict *id,
                       int *weight);
+
+/* Is the element an overlay (cookie banner, popup, modal: class_overlay.txt) that never holds
+ * the article, so that even the relaxed second pass drops it? */
+int nf_boiler_overlay(const struct nf_boiler_verdict *cls, const struct nf_boiler_verdict *id);
 
 /* Is an ARIA role one of the chrome roles (navigation, banner, complementary, dialog...)? */
 int nf_boiler_role_drops(const char *role);

@@ -415,7 +415,7 @@ static int enter(struct walker *w, xmlNode *node)
         quiet = 0;
     }
     if (d->tag != T_HTML && d->tag != T_BODY) {
-        struct nf_boiler_verdict vc = {0, 0, 0}, vi = {0, 0, 0};
+        struct nf_boiler_verdict vc = {0, 0, 0, 0}, vi = {0, 0, 0, 0};
         if (a.cls) {
             judge_class(w, a.cls, &vc);
         }
@@ -425,10 +425,12 @@ static int enter(struct walker *w, xmlNode *node)
         /* headings are judged by what follows them (assemble), not by their names: ids
          * like "nav_section_2" are anchors for a table of contents */
         if (nf_boiler_combine(&vc, &vi, &weight) && d->tag != T_MAIN && !is_heading(d->tag) &&
-            !w->relaxed) {
-            quiet = 1;
+            (!w->relaxed || nf_boiler_overlay(&vc, &vi))) {
+            quiet = 1; /* the relaxed pass still drops overlays: they never hold the article */
         }
-        if (is_hidden(&a) || (a.role && !w->relaxed && nf_boiler_role_drops(a.role))) {
+        if (is_hidden(&a) || (a.role && !w->relaxed && nf_boiler_role_drops(a.role)) ||
+            (a.role && w->relaxed && (!strcasecmp(a.role, "dialog") ||
+                                      !strcasecmp(a.role, "alertdialog")))) {
             quiet = 1;
         }
         /* a form around the whole page (ASP.NET) is not chrome; other forms are */

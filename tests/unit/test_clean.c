@@ -291,6 +291,22 @@ static void test_clean_keeps_drupal_main_canvas(void **ctx)
     nf_boiler_free(b);
 }
 
+/* The relaxed second pass (the article's own container has a chrome name) still drops a consent
+ * banner inside it and a dialog. */
+static void test_clean_relaxed_pass_drops_consent_banner(void **ctx)
+{
+    json_t *rec = run_html(*ctx,
+                           "<html><body><div class='layout-sidebar-wrap'><p>" P1 "</p><p>" P2
+                           "</p><div id='cookie-consent-box'><p>This website stores data such as "
+                           "cookies to enable essential site functionality, as well as "
+                           "analytics.</p></div><div role='dialog'><p>Before you continue "
+                           "reading, please confirm your age to see this content.</p></div><p>" P3
+                           "</p></div></body></html>",
+                           NULL);
+    assert_string_equal(text_of(rec), ARTICLE_EXPECTED);
+    json_decref(rec);
+}
+
 static void test_clean_drops_cookie_notice(void **ctx)
 {
     expect_dropped(*ctx, "<div id='cookie-notice'><p>We use cookies to give you the best "
@@ -642,7 +658,7 @@ static void test_clean_lists_dir_is_configurable(void **ctx)
     assert_non_null(mkdtemp(dir));
     static const char *const names[] = {"class_chrome.txt", "class_weak.txt", "class_content.txt",
                                         "line_exact.txt",   "line_prefix.txt", "line_credit.txt",
-                                        "line_promo.txt",   NULL};
+                                        "line_promo.txt",   "class_overlay.txt", NULL};
     for (size_t i = 0; names[i]; i++) {
         char path[256];
         snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
@@ -988,6 +1004,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clean_drops_link_box_inside_article, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_keeps_drupal_main_canvas, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_relaxed_pass_drops_consent_banner, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_cookie_notice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_newsletter_box, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_view_counter, setup, teardown),
