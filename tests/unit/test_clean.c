@@ -630,6 +630,16 @@ static void test_clean_boiler_lines(void **ctx)
     assert_true(nf_boiler_line(b, "Posted by admin", 15));
     assert_false(nf_boiler_line(b, "Postedition rules", 17));
     assert_true(nf_boiler_promo(b, "Follow us on Mastodon", 21));
+    static const char *const promo[] = {"Sie m\xc3\xbcssen eingeloggt sein, um zu kommentieren.",
+                                        "If you enjoyed this post, consider supporting our work.",
+                                        "S\xc3\xadguenos en Telegram para recibir las noticias.",
+                                        NULL};
+    for (size_t i = 0; promo[i]; i++) {
+        assert_true(nf_boiler_promo(b, promo[i], strlen(promo[i])));
+    }
+    /* an article's own last sentence may name an app store */
+    static const char *const store = "The app costs 50 euros in the Mac App Store.";
+    assert_false(nf_boiler_promo(b, store, strlen(store)));
     nf_boiler_free(b);
 }
 
