@@ -1,115 +1,231 @@
 /* boiler.c - recognisers for site chrome, used by the clean stage's extractor (extract.c):
  * class/id names of menus, share bars, cookie notices and the like, ARIA roles, and whole
  * paragraphs that are chrome ("Read more", "Visited 12 times", "Photo: Reuters").
- * Word lists are small, generic and in code on purpose: they describe HTML conventions, not data.
+ * The phrase and name lists are loaded from config/clean/ (class_*.txt, line_*.txt) (nf_boiler_load) in the stage's
+ * init; date words, counters and ARIA roles describe fixed conventions and stay in code.
  */
 #include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "boiler.h"
+#include "newsflow/err.h"
+
+#define MAX_LIST 4096     /* entries per list file at most */
+#define MAX_ENTRY 200     /* bytes per entry at most */
+#define MAX_LINE_LEN 1024 /* bytes per file line at most */
 
 /* A pattern matched as a substring of one lower-cased class name (or the id). word = 1: only
- * where it starts a word (at the start or after '-', '_', ':'), for short patterns that occur
- * inside ordinary words ("nav" in "canvas", "search" in "research"). */
+ * where it starts a word (at the start or after '-', '_', ':', '.'), for short patterns that
+ * occur inside ordinary words ("nav" in "canvas", "search" in "research"). */
 struct pat {
-    const char *s;
+    char *s;
+    size_t len;
+    size_t maxlen; /* line_prefix.txt only: the longest paragraph the prefix marks */
     int word;
 };
 
-/* Names that mark chrome: the element is dropped unless another name marks content. */
-static const struct pat drop_pats[] = {
-    {"nav", 1},
-    {"menu", 0},
-    {"share", 0},
-    {"sharing", 0},
-    {"social", 0},
-    {"related", 0},
-    {"comment", 0},
-    {"promo", 0},
-    {"footer", 0},
-    {"cookie", 0},
-    {"consent", 0},
-    {"gdpr", 0},
-    {"newsletter", 0},
-    {"subscri", 0},
-    {"signup", 0},
-    {"sign-up", 0},
-    {"sidebar", 0},
-    {"breadcrumb", 0},
-    {"banner", 0},
-    {"widget", 0},
-    {"search", 1},
-    {"popup", 0},
-    {"modal", 0},
-    {"overlay", 0},
-    {"sponsor", 0},
-    {"advert", 0},
-    {"masthead", 0},
-    {"pagination", 0},
-    {"pager", 1},
-    {"disqus", 0},
-    {"outbrain", 0},
-    {"taboola", 0},
-    {"toolbar", 0},
-    {"recirc", 0},
-    {"trending", 0},
-    {"most-read", 0},
-    {"mostread", 0},
-    {"popular", 0},
-    {"byline", 0},
-    {"skip-link", 0},
-    {"skiplink", 0},
-    {"screen-reader", 0},
-    {"sr-only", 0},
-    {"visually-hidden", 0},
-    {"visuallyhidden", 0},
-    {"login", 0},
-    {"paywall", 0},
-    {"follow", 1},
-    {"tooltip", 0},
-    {"dropdown", 0},
-    {"offcanvas", 0},
-    {"off-canvas", 0},
-    {"shoutbox", 0},
-    {"rss", 1},
-    {"topbar", 0},
-    {"top-bar", 0},
-    {"author", 0},
-    {"meta", 1},
-    {"tags", 1},
-    {"tag-list", 0},
-    {"credit", 0},
-    {"print", 1},
-    {"donate", 0},
-    {"lightbox", 0},
-    {"carousel", 0},
-    {"ticker", 0},
-    {"alert", 1},
-    {"notice", 1},
-    {"skyscraper", 0},
-    {"combx", 0},
-    {"agegate", 0},
-    {"rating", 0},
-    {"jump-link", 0},
-    {"toc", 1},
+/* One list file. Class patterns are sorted by their first byte, with first[c] .. first[c+1]
+ * the range starting with byte c, so that a name is scanned once instead of once per pattern. */
+struct patset {
+    struct pat *p;
+    size_t n;
+    unsigned short first[257];
 };
 
-/* Names that only lower the score (Readability's negative hints that are not dropped). */
-static const struct pat weak_pats[] = {
-    {"header", 0}, /* a site header, or an article's: headline and lead */
-    {"hid", 1},      {"media", 0}, {"contact", 0}, {"scroll", 0},
-    {"shopping", 0}, {"extra", 0}, {"com-", 1},    {"aside", 0},
+struct nf_boiler {
+    struct patset drop, weak, pos; /* class_chrome.txt, class_weak.txt, class_content.txt */
+    struct patset overlay;          /* class_overlay.txt */
+    struct patset exact;            /* line_exact.txt, sorted for bsearch */
+    struct patset prefix;           /* line_prefix.txt */
+    struct patset credit;           /* line_credit.txt */
+    struct patset promo;            /* line_promo.txt */
 };
 
-/* Names that mark content. */
-static const struct pat pos_pats[] = {
-    {"article", 0}, {"body", 0}, {"content", 0}, {"entry", 0}, {"hentry", 0}, {"h-entry", 0},
-    {"main", 1},    {"page", 1}, {"post", 1},    {"text", 0},  {"blog", 0},   {"story", 0},
-};
+static int cmp_pat_first(const void *a, const void *b)
+{
+    const struct pat *x = a, *y = b;
+    return (unsigned char)x->s[0] - (unsigned char)y->s[0];
+}
 
-#define NPATS(a) (sizeof(a) / sizeof((a)[0]))
+static int cmp_pat_str(const void *a, const void *b)
+{
+    return strcmp(((const struct pat *)a)->s, ((const struct pat *)b)->s);
+}
+
+enum list_kind { L_NAMES, L_PHRASES, L_PREFIX };
+
+/* Parse one entry of a list file (a trimmed line) into *pt. Returns 0, or -1 if malformed. */
+static int parse_entry(char *line, enum list_kind kind, struct pat *pt)
+{
+    memset(pt, 0, sizeof(*pt));
+    if (kind == L_PREFIX) {
+        char *end = NULL;
+        long ml = strtol(line, &end, 10);
+        if (end == line || ml <= 0 || ml > 100000 || *end != ' ') {
+            return -1;
+        }
+        pt->maxlen = (size_t)ml;
+        line = end + 1;
+    } else if (kind == L_NAMES && line[0] == '^') {
+        pt->word = 1;
+        line++;
+    }
+    size_t len = strlen(line);
+    if (len == 0 || len > MAX_ENTRY) {
+        return -1;
+    }
+    for (size_t i = 0; i < len; i++) {
+        line[i] = (char)tolower((unsigned char)line[i]);
+        if (kind == L_PREFIX && line[i] == '_' && i + 1 == len) {
+            line[i] = ' '; /* a trailing '_' stands for a space */
+        }
+    }
+    pt->s = strdup(line);
+    pt->len = len;
+    return pt->s ? 0 : NF_ERR_NOMEM;
+}
+
+static void patset_free(struct patset *ps)
+{
+    for (size_t i = 0; i < ps->n; i++) {
+        free(ps->p[i].s);
+    }
+    free(ps->p);
+    memset(ps, 0, sizeof(*ps));
+}
+
+/* Load dir/name into *ps. Returns 0 or a negative nf_err with errstr filled. */
+static int patset_load(const char *dir, const char *name, enum list_kind kind,
+                       struct patset *ps, char *errstr, size_t errstr_size)
+{
+    int err = 0;
+    char path[4096], line[MAX_LINE_LEN + 2];
+    size_t cap = 0, lineno = 0;
+    FILE *f = NULL;
+    if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path)) {
+        err = nf_seterr(errstr, errstr_size, NF_ERR_LIMIT, "clean: path too long: %s", dir);
+        goto done;
+    }
+    if (!(f = fopen(path, "r"))) {
+        err = nf_seterr(errstr, errstr_size, NF_ERR_NOENT, "clean: cannot open %s: %s", path,
+                        strerror(errno));
+        goto done;
+    }
+    while (fgets(line, sizeof(line), f)) {
+        lineno++;
+        size_t len = strlen(line);
+        if (len > MAX_LINE_LEN) {
+            err = nf_seterr(errstr, errstr_size, NF_ERR_INVALID, "clean: %s:%zu: line too long",
+                            path, lineno);
+            goto done;
+        }
+        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' ' ||
+                       line[len - 1] == '\t')) {
+            line[--len] = '\0';
+        }
+        char *l = line;
+        while (*l == ' ' || *l == '\t') {
+            l++;
+        }
+        if (!*l || *l == '#') {
+            continue;
+        }
+        if (ps->n == MAX_LIST) {
+            err = nf_seterr(errstr, errstr_size, NF_ERR_LIMIT, "clean: %s: more than %d entries",
+                            path, MAX_LIST);
+            goto done;
+        }
+        if (ps->n == cap) {
+            size_t nc = cap ? cap * 2 : 64;
+            struct pat *np = realloc(ps->p, nc * sizeof(*np));
+            if (!np) {
+                err = nf_seterr(errstr, errstr_size, NF_ERR_NOMEM, "clean: out of memory");
+                goto done;
+            }
+            ps->p = np;
+            cap = nc;
+        }
+        int rc = parse_entry(l, kind, &ps->p[ps->n]);
+        if (rc == NF_ERR_NOMEM) {
+            err = nf_seterr(errstr, errstr_size, NF_ERR_NOMEM, "clean: out of memory");
+            goto done;
+        }
+        if (rc) {
+            err = nf_seterr(errstr, errstr_size, NF_ERR_INVALID, "clean: %s:%zu: bad entry", path,
+                            lineno);
+            goto done;
+        }
+        ps->n++;
+    }
+    if (ferror(f)) {
+        err = nf_seterr(errstr, errstr_size, NF_ERR_IO, "clean: cannot read %s", path);
+        goto done;
+    }
+    if ((kind == L_NAMES || kind == L_PREFIX) && ps->n) {
+        qsort(ps->p, ps->n, sizeof(ps->p[0]), cmp_pat_first);
+    } else if (kind == L_PHRASES && ps->n) {
+        qsort(ps->p, ps->n, sizeof(ps->p[0]), cmp_pat_str);
+    }
+    /* first[c]: the first pattern whose first byte is >= c */
+    size_t k = 0;
+    for (int c = 0; c < 256; c++) {
+        while (k < ps->n && (unsigned char)ps->p[k].s[0] < c) {
+            k++;
+        }
+        ps->first[c] = (unsigned short)k;
+    }
+    ps->first[256] = (unsigned short)ps->n;
+done:
+    if (f) {
+        fclose(f);
+    }
+    return err;
+}
+
+int nf_boiler_load(const char *dir, struct nf_boiler **out, char *errstr, size_t errstr_size)
+{
+    int err = 0;
+    struct nf_boiler *b = calloc(1, sizeof(*b));
+    *out = NULL;
+    if (!b) {
+        return nf_seterr(errstr, errstr_size, NF_ERR_NOMEM, "clean: out of memory");
+    }
+    if ((err = patset_load(dir, "class_chrome.txt", L_NAMES, &b->drop, errstr, errstr_size)) ||
+        (err = patset_load(dir, "class_weak.txt", L_NAMES, &b->weak, errstr, errstr_size)) ||
+        (err = patset_load(dir, "class_content.txt", L_NAMES, &b->pos, errstr, errstr_size)) ||
+        (err = patset_load(dir, "class_overlay.txt", L_NAMES, &b->overlay, errstr, errstr_size)) ||
+        (err = patset_load(dir, "line_exact.txt", L_PHRASES, &b->exact, errstr, errstr_size)) ||
+        (err = patset_load(dir, "line_prefix.txt", L_PREFIX, &b->prefix, errstr, errstr_size)) ||
+        (err = patset_load(dir, "line_credit.txt", L_PHRASES, &b->credit, errstr, errstr_size)) ||
+        (err = patset_load(dir, "line_promo.txt", L_PHRASES, &b->promo, errstr, errstr_size))) {
+        goto done;
+    }
+    *out = b;
+    b = NULL;
+done:
+    nf_boiler_free(b);
+    return err;
+}
+
+void nf_boiler_free(struct nf_boiler *b)
+{
+    if (!b) {
+        return;
+    }
+    patset_free(&b->drop);
+    patset_free(&b->weak);
+    patset_free(&b->pos);
+    patset_free(&b->overlay);
+    patset_free(&b->exact);
+    patset_free(&b->prefix);
+    patset_free(&b->credit);
+    patset_free(&b->promo);
+    free(b);
+}
 
 static int word_start(const char *name, const char *at)
 {
@@ -120,15 +236,28 @@ static int word_start(const char *name, const char *at)
     return c == '-' || c == '_' || c == ':' || c == '.';
 }
 
-static int match_any(const char *name, const struct pat *pats, size_t n)
+/* Does a pattern of ps occur in name (len bytes, lower-cased)? One scan of the name. */
+static int match_any(const char *name, size_t len, const struct patset *ps)
 {
-    for (size_t i = 0; i < n; i++) {
-        const char *at = strstr(name, pats[i].s);
-        while (at) {
-            if (!pats[i].word || word_start(name, at)) {
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)name[i];
+        for (size_t k = ps->first[c]; k < ps->first[c + 1]; k++) {
+            const struct pat *pt = &ps->p[k];
+            if (pt->len <= len - i && !memcmp(name + i, pt->s, pt->len) &&
+                (!pt->word || word_start(name, name + i))) {
                 return 1;
             }
-            at = strstr(at + 1, pats[i].s);
+        }
+    }
+    return 0;
+}
+
+/* Does a phrase of ps occur in the NUL-terminated lower-cased s? */
+static int contains_any(const char *s, const struct patset *ps)
+{
+    for (size_t i = 0; i < ps->n; i++) {
+        if (strstr(s, ps->p[i].s)) {
+            return 1;
         }
     }
     return 0;
@@ -148,7 +277,8 @@ static int is_ad_name(const char *name, size_t len)
 }
 
 /* Classify one name: *neg / *pos / *weak set when it matches. */
-static void classify_name(const char *raw, size_t len, int *drop, int *weak, int *pos)
+static void classify_name(const struct nf_boiler *b, const char *raw, size_t len, int *drop,
+                          int *weak, int *pos, int *overlay)
 {
     char name[80];
     if (len >= sizeof(name)) {
@@ -160,18 +290,21 @@ static void classify_name(const char *raw, size_t len, int *drop, int *weak, int
     name[len] = '\0';
     /* a chrome word in the same name wins over a content word: "related-content",
      * "comment-body", "article-share" are chrome; "subheadline" is not a header */
-    if ((match_any(name, drop_pats, NPATS(drop_pats)) || is_ad_name(name, len)) &&
-        !strstr(name, "subhead") && strcmp(name, "hentry") && !strstr(name, "main-content")) {
+    if ((match_any(name, len, &b->drop) || is_ad_name(name, len)) &&
+        !strstr(name, "subhead") && strcmp(name, "hentry") && !strstr(name, "main-content") &&
+        !strstr(name, "main-canvas")) {
         *drop = 1;
-    } else if (match_any(name, weak_pats, NPATS(weak_pats))) {
+        *overlay |= match_any(name, len, &b->overlay);
+    } else if (match_any(name, len, &b->weak)) {
         *weak = 1;
-    } else if (match_any(name, pos_pats, NPATS(pos_pats))) {
+    } else if (match_any(name, len, &b->pos)) {
         *pos = 1;
     }
 }
 
 /* Class names are split on whitespace; each is judged alone. */
-static void classify_attr(const char *v, int *drop, int *weak, int *pos)
+static void classify_attr(const struct nf_boiler *b, const char *v, int *drop, int *weak,
+                          int *pos, int *overlay)
 {
     const char *p = v;
     int guard = 0;
@@ -184,17 +317,18 @@ static void classify_attr(const char *v, int *drop, int *weak, int *pos)
             p++;
         }
         if (p > s) {
-            classify_name(s, (size_t)(p - s), drop, weak, pos);
+            classify_name(b, s, (size_t)(p - s), drop, weak, pos, overlay);
         }
     }
 }
 
-void nf_boiler_judge(const char *attr, struct nf_boiler_verdict *v)
+void nf_boiler_judge(const struct nf_boiler *b, const char *attr, struct nf_boiler_verdict *v)
 {
-    int drop = 0, weak = 0, pos = 0;
+    int drop = 0, weak = 0, pos = 0, overlay = 0;
     if (attr) {
-        classify_attr(attr, &drop, &weak, &pos);
+        classify_attr(b, attr, &drop, &weak, &pos, &overlay);
     }
+    v->overlay = (unsigned char)overlay;
     v->drop = (unsigned char)drop;
     v->weak = (unsigned char)weak;
     v->pos = (unsigned char)pos;
@@ -214,11 +348,16 @@ int nf_boiler_combine(const struct nf_boiler_verdict *cls, const struct nf_boile
     return (cls->drop || id->drop) && !cls->pos && !id->pos;
 }
 
-int nf_boiler_classify(const char *cls, const char *id, int *weight)
+int nf_boiler_overlay(const struct nf_boiler_verdict *cls, const struct nf_boiler_verdict *id)
+{
+    return (cls->overlay || id->overlay) && !cls->pos && !id->pos;
+}
+
+int nf_boiler_classify(const struct nf_boiler *b, const char *cls, const char *id, int *weight)
 {
     struct nf_boiler_verdict c, i;
-    nf_boiler_judge(cls, &c);
-    nf_boiler_judge(id, &i);
+    nf_boiler_judge(b, cls, &c);
+    nf_boiler_judge(b, id, &i);
     return nf_boiler_combine(&c, &i, weight);
 }
 
@@ -234,249 +373,6 @@ int nf_boiler_role_drops(const char *role)
     }
     return 0;
 }
-
-/* Lines that are chrome when they are the whole paragraph (compared lower-cased, with trailing
- * punctuation and arrows removed). */
-static const char *const exact_lines[] = {
-    "read more",
-    "read more here",
-    "continue reading",
-    "read the full story",
-    "read full article",
-    "read the full article",
-    "more",
-    "share",
-    "share this",
-    "share this article",
-    "share this story",
-    "share this post",
-    "share on facebook",
-    "share on twitter",
-    "share on linkedin",
-    "tweet",
-    "email",
-    "print",
-    "comments",
-    "leave a comment",
-    "leave a reply",
-    "close",
-    "close search window",
-    "search",
-    "advertisement",
-    "sponsored",
-    "sponsored content",
-    "anzeige",
-    "werbung",
-    "related",
-    "related articles",
-    "related stories",
-    "related posts",
-    "related content",
-    "you may also like",
-    "recommended",
-    "recommended for you",
-    "most read",
-    "most popular",
-    "trending",
-    "back to top",
-    "skip to content",
-    "skip to main content",
-    "menu",
-    "toggle navigation",
-    "subscribe",
-    "sign up",
-    "log in",
-    "login",
-    "follow us",
-    "copy link",
-    "link copied",
-    "loading",
-    "show comments",
-    "view comments",
-    "next article",
-    "previous article",
-    "top stories",
-    "latest news",
-    "click to share",
-    "open menu",
-    "close menu",
-    "facebook",
-    "twitter",
-    "linkedin",
-    "whatsapp",
-    "pinterest",
-    "reddit",
-    "x",
-    "reply",
-    "like this",
-    "like",
-    "rate this",
-    "share this with",
-    "also read",
-    "see also",
-    /* German, French, Spanish, Italian equivalents of the same chrome */
-    "weiterlesen",
-    "mehr lesen",
-    "mehr",
-    "teilen",
-    "artikel teilen",
-    "diesen artikel teilen",
-    "drucken",
-    "kommentare",
-    "kommentar schreiben",
-    "kommentare schreiben",
-    "schreibe einen kommentar",
-    "kommentar verfassen",
-    "kommentare geschlossen",
-    "antworten",
-    "gefällt mir",
-    "bewerten",
-    "sharen mit",
-    "teilen mit",
-    "anzeige",
-    "- anzeige -",
-    "- anzeige",
-    "werbung",
-    "mehr zum thema",
-    "auch interessant",
-    "das könnte sie auch interessieren",
-    "das könnte dich auch interessieren",
-    "lesen sie auch",
-    "lies auch",
-    "weitere artikel",
-    "ähnliche artikel",
-    "ähnliche beiträge",
-    "verwandte artikel",
-    "zurück",
-    "nach oben",
-    "partager",
-    "lire aussi",
-    "à lire aussi",
-    "voir aussi",
-    "lire la suite",
-    "commentaires",
-    "publicité",
-    "leer más",
-    "compartir",
-    "ver también",
-    "publicidad",
-    "comentarios",
-    "condividi",
-    "leggi anche",
-    "pubblicità",
-    "commenti",
-    NULL,
-};
-
-/* Short lines that name a stock-photo agency are image credits. */
-static const char *const credit_words[] = {
-    "shutterstock",     "getty images", "istock",
-    "adobe stock",      "clipdealer",   "pixabay",
-    "unsplash",         "imago images", "picture alliance",
-    "picture-alliance", "fotolia",      "dreamstime",
-    "depositphotos",    NULL,
-};
-
-/* Prefixes that mark chrome when the paragraph is short (at most maxlen bytes). */
-struct prefix_rule {
-    const char *prefix;
-    size_t maxlen;
-};
-static const struct prefix_rule prefix_lines[] = {
-    {"visited ", 60},
-    {"share this", 60},
-    {"share on ", 40},
-    {"share:", 80},
-    {"photo:", 160},
-    {"photo by ", 120},
-    {"photo credit", 160},
-    {"photograph:", 160},
-    {"image:", 160},
-    {"image credit", 160},
-    {"image source", 160},
-    {"picture:", 160},
-    {"credit:", 120},
-    {"foto:", 160},
-    {"bild:", 160},
-    {"(photo", 160},
-    {"\xc2\xa9 ", 120},
-    {"(c) ", 120},
-    {"copyright \xc2\xa9", 160},
-    {"written by ", 60},
-    {"posted by ", 60},
-    {"read more:", 200},
-    {"read more at", 120},
-    {"related:", 200},
-    {"see also:", 200},
-    {"more from ", 60},
-    {"follow us on", 80},
-    {"follow @", 60},
-    {"sign up for", 140},
-    {"subscribe to", 140},
-    {"we use cookies", 300},
-    {"this site uses cookies", 300},
-    {"this website uses cookies", 300},
-    {"by continuing to use", 300},
-    {"accept cookies", 60},
-    {"click here to", 100},
-    {"tap here to", 100},
-    {"listen to this article", 60},
-    {"download the app", 80},
-    {"share article", 60},
-    {"reading time", 40},
-    {"min read", 20},
-    {"previous post", 200},
-    {"next post", 200},
-    {"filed under", 160},
-    {"tags:", 200},
-    {"topics:", 200},
-    {"all rights reserved", 120},
-    {"posted ", 100},
-    {"published ", 80},
-    {"updated ", 80},
-    {"last updated", 80},
-    {"first published", 80},
-    {"this entry was posted", 300},
-    {"category:", 200},
-    {"categories:", 200},
-    {"kuva:", 160},
-    {"fotos:", 160},
-    {"foto \xc2\xa9", 160},
-    {"bildquelle", 160},
-    {"crédits photo", 160},
-    {"crédit photo", 160},
-    {"erstellt am", 100},
-    {"veröffentlicht am", 100},
-    {"der beitrag wurde", 200},
-    {"kategorie:", 200},
-    {"kategorien:", 200},
-    {"schlagwörter:", 200},
-    {"schlagworte:", 200},
-    {"verwandte themen", 200},
-    {"lesen sie auch:", 200},
-    {"mehr zum thema:", 200},
-    {"auch interessant:", 200},
-    {"à lire aussi :", 200},
-    {"lire aussi :", 200},
-    {"your email address will not be published", 200},
-    {"ihre e-mail-adresse wird nicht veröffentlicht", 200},
-    {"deine e-mail-adresse wird nicht veröffentlicht", 200},
-    {"you must be logged in", 120},
-    {"sie sind aktuell nicht eingeloggt", 80},
-    {"follow us", 200},
-    {"folgen sie uns", 200},
-    {"source:", 80},
-    {"quelle:", 80},
-    {"źródło:", 80},
-    {"fuente:", 80},
-    {"aktualisiert am", 60},
-    {"aktualisiert:", 60},
-    {"vergrößern", 200},
-    {"(quelle", 160},
-    {"(source", 160},
-    {"publié le", 80},
-    {"mis à jour le", 80},
-};
 
 /* Month and weekday names (English, German, French, Spanish: the first letters are enough) for
  * recognising a line that is only a date ("Sunday 16 February 2025", "27. Mai 2024, 14:00"). */
@@ -578,7 +474,7 @@ static int has_alnum(const char *s, size_t len)
     return 0;
 }
 
-int nf_boiler_line(const char *s, size_t len)
+int nf_boiler_line(const struct nf_boiler *b, const char *s, size_t len)
 {
     if (!has_alnum(s, len)) {
         return 1;
@@ -601,10 +497,13 @@ int nf_boiler_line(const char *s, size_t len)
                     strstr(low, "download as pdf"))) {
         return 1;
     }
-    for (size_t i = 0; i < NPATS(prefix_lines); i++) {
-        size_t pl = strlen(prefix_lines[i].prefix);
-        if (n <= prefix_lines[i].maxlen && n >= pl && !memcmp(low, prefix_lines[i].prefix, pl)) {
-            return 1;
+    if (n) {
+        unsigned char c = (unsigned char)low[0];
+        for (size_t k = b->prefix.first[c]; k < b->prefix.first[c + 1]; k++) {
+            const struct pat *pt = &b->prefix.p[k];
+            if (n <= pt->maxlen && n >= pt->len && !memcmp(low, pt->s, pt->len)) {
+                return 1;
+            }
         }
     }
     /* strip trailing punctuation, arrows and ellipses for the exact comparisons */
@@ -622,10 +521,9 @@ int nf_boiler_line(const char *s, size_t len)
         }
     }
     low[n] = '\0';
-    for (size_t i = 0; exact_lines[i]; i++) {
-        if (!strcmp(low, exact_lines[i])) {
-            return 1;
-        }
+    struct pat key = {.s = low};
+    if (b->exact.n && bsearch(&key, b->exact.p, b->exact.n, sizeof(key), cmp_pat_str)) {
+        return 1;
     }
     if (n < 250) {
         /* a caption ending in its credit: "... Photograph: Jane Roe/Agency" */
@@ -639,25 +537,15 @@ int nf_boiler_line(const char *s, size_t len)
         }
     }
     if (n < 80) {
-        for (size_t i = 0; credit_words[i]; i++) {
-            if (strstr(low, credit_words[i])) {
-                return 1;
-            }
+        if (contains_any(low, &b->credit)) {
+            return 1;
         }
     }
     return (n < 40 && is_counter_line(low)) || is_date_line(low, n);
 }
 
-int nf_boiler_promo(const char *s, size_t len)
+int nf_boiler_promo(const struct nf_boiler *b, const char *s, size_t len)
 {
-    /* words of the calls to action that close articles: follow us, get the app, subscribe */
-    static const char *const words[] = {
-        "newsletter", "subscribe",          "subscription",  "abonnieren",     "abonnement",
-        "abonnez",    "download our",       "our app",       "unsere app",     "follow us",
-        "follow the", "folgen sie",         "us on twitter", "us on facebook", "us on instagram",
-        "uns auf",    "podcast abonnieren", "sign up",       "anmelden",       "inscrivez",
-        "suscríbete", "gutschein",          "rabatt",        "coupon",         NULL,
-    };
     if (len > 300) {
         return 0;
     }
@@ -666,10 +554,5 @@ int nf_boiler_promo(const char *s, size_t len)
         low[i] = (char)tolower((unsigned char)s[i]);
     }
     low[len] = '\0';
-    for (size_t i = 0; words[i]; i++) {
-        if (strstr(low, words[i])) {
-            return 1;
-        }
-    }
-    return 0;
+    return contains_any(low, &b->promo);
 }

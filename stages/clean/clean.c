@@ -4,12 +4,14 @@
  * in extract.c, metadata in meta.c and date.c, chrome patterns in boiler.c.
  */
 #include <libxml/parser.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "boiler.h"
 #include "extract.h"
 #include "input.h"
 #include "newsflow/err.h"
@@ -20,25 +22,46 @@
 struct clean_state {
     size_t max_html_bytes;
     size_t max_nodes;
+    struct nf_boiler *boiler;
 };
+
+static void clean_destroy(void *state);
 
 static int clean_init(const struct nf_conf *conf, void **statep, char *errstr, size_t errstr_size)
 {
+    int err = 0;
+    char dir[PATH_MAX];
     struct clean_state *st = calloc(1, sizeof(*st));
+    *statep = NULL;
     if (!st) {
-        return nf_seterr(errstr, errstr_size, NF_ERR_NOMEM, "out of memory");
+        err = nf_seterr(errstr, errstr_size, NF_ERR_NOMEM, "out of memory");
+        goto done;
     }
     st->max_html_bytes = (size_t)nf_conf_get_int(conf, "clean.max_html_bytes");
     st->max_nodes = (size_t)nf_conf_get_int(conf, "clean.max_nodes");
+    if ((err = nf_conf_path(conf, "clean.lists_dir", dir, sizeof(dir)))) {
+        nf_seterr(errstr, errstr_size, err, "clean.lists_dir: %s", nf_strerror(err));
+        goto done;
+    }
+    if ((err = nf_boiler_load(dir, &st->boiler, errstr, errstr_size))) {
+        goto done;
+    }
     /* libxml2 must be initialised once before parsers run in several threads */
     xmlInitParser();
     *statep = st;
-    return 0;
+    st = NULL;
+done:
+    clean_destroy(st);
+    return err;
 }
 
 static void clean_destroy(void *state)
 {
-    free(state);
+    struct clean_state *st = state;
+    if (st) {
+        nf_boiler_free(st->boiler);
+    }
+    free(st);
 }
 
 /* Set field to a string, or to null when the value is missing. */
@@ -66,7 +89,7 @@ static int clean_transform(const void *state, json_t *rec, char *errstr, size_t 
         goto done;
     }
     const char *url = nf_record_str(rec, "url");
-    struct nf_extract_opts opts = {.max_nodes = st->max_nodes};
+    struct nf_extract_opts opts = {.max_nodes = st->max_nodes, .boiler = st->boiler};
     if ((err = nf_extract_run(page.data, page.len, page.encoding, url && *url ? url : NULL, &opts,
                               &res, errstr, errstr_size))) {
         goto done;
@@ -102,6 +125,9 @@ static const struct nf_prop clean_props[] = {
      "pages larger than this (bytes of HTML) go to the DLQ"},
     {"clean.max_nodes", NF_PROP_INT, "2000000", 1000, 100000000, NULL,
      "DOM nodes visited per page at most; the rest of a larger page is ignored"},
+    {"clean.lists_dir", NF_PROP_STR, "clean", 0, 0, NULL,
+     "directory of the chrome name and phrase lists (class_*.txt, line_*.txt), relative to "
+     "data.dir"},
     NF_PROP_END,
 };
 

@@ -3,8 +3,8 @@
  * Parses the page with libxml2, walks it once (walk.c: text blocks, scored candidates,
  * metadata), then picks the article as Readability does: the best-scoring container after link
  * density, an ancestor shared by several strong candidates, qualifying siblings. Its blocks,
- * minus link-heavy and chrome lines, the repeated title and weak edge lines, are the text. Pages
- * with little text get a second, relaxed walk.
+ * minus link-heavy lines and boxes, chrome lines, the repeated title and weak edge lines, are
+ * the text. Pages with little text get a second, relaxed walk.
  */
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
@@ -24,6 +24,9 @@
 #define WEAK_BELOW_BYTES 60     /* shorter lines without a sentence end are weak */
 #define PARTS_LEVELS 6          /* how far up parts of a cut article may meet */
 #define LD_BODY_BELOW_BYTES 300 /* less text than this: try the JSON-LD articleBody */
+#define BOX_MIN_BLOCKS 2        /* a box of the article needs this many lines to be judged */
+#define BOX_LINK_NUM 1          /* ... and is chrome above this link density (NUM / DEN) */
+#define BOX_LINK_DEN 2
 
 static double final_score(const struct cand *c)
 {
@@ -284,7 +287,7 @@ static enum verdict judge_block(const struct walker *w, const struct block *b,
     if (b->link * 2 > b->len) {
         return LINKS; /* mostly links: navigation, related stories, tag lists */
     }
-    if (nf_boiler_line(s, b->len)) {
+    if (nf_boiler_line(w->boiler, s, b->len)) {
         return CHROME;
     }
     if ((mo->title && same_text(s, b->len, mo->title)) ||
@@ -299,6 +302,47 @@ static enum verdict judge_block(const struct walker *w, const struct block *b,
         return REPEAT;
     }
     return KEEP;
+}
+
+/* The element just below the article root that holds block b (its "box"): NULL when the block
+ * is owned by the root itself or lies outside the article. */
+static const xmlNode *box_of(const struct walker *w, const struct block *b)
+{
+    int guard = 0;
+    const xmlNode *below = NULL;
+    for (const xmlNode *p = b->owner; p && guard < MAX_DEPTH + 8; p = p->parent, guard++) {
+        size_t i = cand_index(p);
+        if (i && w->cands[i - 1].included) {
+            return below;
+        }
+        below = p;
+    }
+    return NULL;
+}
+
+/* A box inside the article made mostly of links (a related-stories list, a teaser strip, a tag
+ * cloud without a telling class) is chrome as a whole: its few linkless lines (teaser
+ * sentences, dates, bylines) go with the links. */
+static void drop_link_boxes(const struct walker *w, unsigned char *v)
+{
+    size_t i = 0;
+    while (i < w->nblocks) {
+        const xmlNode *box = v[i] == OUTSIDE ? NULL : box_of(w, &w->blocks[i]);
+        size_t j = i + 1, bytes = w->blocks[i].len, link = w->blocks[i].link;
+        while (box && j < w->nblocks && v[j] != OUTSIDE && box_of(w, &w->blocks[j]) == box) {
+            bytes += w->blocks[j].len;
+            link += w->blocks[j].link;
+            j++;
+        }
+        if (box && j - i >= BOX_MIN_BLOCKS && link * BOX_LINK_DEN > bytes * BOX_LINK_NUM) {
+            for (size_t k = i; k < j; k++) {
+                if (v[k] == KEEP) {
+                    v[k] = LINKS;
+                }
+            }
+        }
+        i = j;
+    }
 }
 
 /* A heading, or a short line ending in a colon, that introduces what follows. */
@@ -418,7 +462,7 @@ static void trim_edges(const struct walker *w, unsigned char *v)
             continue;
         }
         if (!is_weak(w, &w->blocks[i]) &&
-            !nf_boiler_promo(w->text.data + w->blocks[i].off, w->blocks[i].len)) {
+            !nf_boiler_promo(w->boiler, w->text.data + w->blocks[i].off, w->blocks[i].len)) {
             break;
         }
         v[i] = CHROME;
@@ -462,6 +506,7 @@ static int assemble(struct walker *w, const struct nf_meta_out *mo, struct nf_bu
             v[i] = CHROME;
         }
     }
+    drop_link_boxes(w, v);
     rescue_lead(w, mo, v);
     rescue_head_prose(w, v);
     trim_edges(w, v);
@@ -551,7 +596,7 @@ int nf_extract_run(const char *html, size_t len, const char *encoding, const cha
         err = nf_seterr(errstr, errstr_size, NF_ERR_LIMIT, "html too large for the parser");
         goto done;
     }
-    if (nf_walk_init(&w, opts->max_nodes)) {
+    if (nf_walk_init(&w, opts->max_nodes, opts->boiler)) {
         err = nf_seterr(errstr, errstr_size, NF_ERR_NOMEM, "out of memory");
         goto done;
     }

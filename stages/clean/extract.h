@@ -7,10 +7,12 @@
 
 #include <stddef.h>
 
+#include "boiler.h"
 #include "meta.h"
 
 struct nf_extract_opts {
     size_t max_nodes; /* DOM nodes visited at most; the rest of a larger page is ignored */
+    const struct nf_boiler *boiler; /* the chrome lists (nf_boiler_load) */
 };
 
 struct nf_extract_result {

@@ -386,7 +386,7 @@ static void judge_class(struct walker *w, const char *cls, struct nf_boiler_verd
         *v = e->v;
         return;
     }
-    nf_boiler_judge(cls, v);
+    nf_boiler_judge(w->boiler, cls, v);
     e->cls = cls;
     e->v = *v;
 }
@@ -415,20 +415,22 @@ static int enter(struct walker *w, xmlNode *node)
         quiet = 0;
     }
     if (d->tag != T_HTML && d->tag != T_BODY) {
-        struct nf_boiler_verdict vc = {0, 0, 0}, vi = {0, 0, 0};
+        struct nf_boiler_verdict vc = {0, 0, 0, 0}, vi = {0, 0, 0, 0};
         if (a.cls) {
             judge_class(w, a.cls, &vc);
         }
         if (a.id) {
-            nf_boiler_judge(a.id, &vi);
+            nf_boiler_judge(w->boiler, a.id, &vi);
         }
         /* headings are judged by what follows them (assemble), not by their names: ids
          * like "nav_section_2" are anchors for a table of contents */
         if (nf_boiler_combine(&vc, &vi, &weight) && d->tag != T_MAIN && !is_heading(d->tag) &&
-            !w->relaxed) {
-            quiet = 1;
+            (!w->relaxed || nf_boiler_overlay(&vc, &vi))) {
+            quiet = 1; /* the relaxed pass still drops overlays: they never hold the article */
         }
-        if (is_hidden(&a) || (a.role && !w->relaxed && nf_boiler_role_drops(a.role))) {
+        if (is_hidden(&a) || (a.role && !w->relaxed && nf_boiler_role_drops(a.role)) ||
+            (a.role && w->relaxed && (!strcasecmp(a.role, "dialog") ||
+                                      !strcasecmp(a.role, "alertdialog")))) {
             quiet = 1;
         }
         /* a form around the whole page (ASP.NET) is not chrome; other forms are */
@@ -544,8 +546,9 @@ int nf_walk_run(struct walker *w, xmlNode *root)
     return err;
 }
 
-int nf_walk_init(struct walker *w, size_t max_nodes)
+int nf_walk_init(struct walker *w, size_t max_nodes, const struct nf_boiler *boiler)
 {
+    w->boiler = boiler;
     w->max_nodes = max_nodes;
     w->frames = malloc(MAX_DEPTH * sizeof(*w->frames));
     return w->frames ? 0 : NF_ERR_NOMEM;

@@ -87,6 +87,7 @@ struct cls_entry {
 };
 
 struct walker {
+    const struct nf_boiler *boiler; /* the chrome lists (borrowed) */
     struct cls_entry cls_cache[CLS_CACHE];
     struct nf_meta meta;
     struct nf_buf text; /* all block texts, back to back */
@@ -114,9 +115,10 @@ static inline size_t cand_index(const xmlNode *n)
  * on allocation failure. The pointer is valid until the next call. */
 struct cand *nf_walk_cand(struct walker *w, xmlNode *n, double init, int *err);
 
-/* Set up an empty walker (zeroed by the caller) that visits at most max_nodes nodes. Returns 0
+/* Set up an empty walker (zeroed by the caller) that visits at most max_nodes nodes and judges
+ * class names with boiler's lists. Returns 0
  * or NF_ERR_NOMEM. */
-int nf_walk_init(struct walker *w, size_t max_nodes);
+int nf_walk_init(struct walker *w, size_t max_nodes, const struct nf_boiler *boiler);
 
 /* Walk the tree under root: collect blocks, score candidates, gather metadata (if
  * w->collect_meta). Returns 0 or NF_ERR_NOMEM. */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <jansson.h>
@@ -251,6 +252,59 @@ static void test_clean_drops_related_links(void **ctx)
     /* an unmarked list of links is dropped too */
     expect_dropped(*ctx, "<ul><li><a href='/a'>Lighthouse keeper retires after forty years</a>"
                          "</li><li><a href='/b'>Fishing quota talks resume</a></li></ul>");
+}
+
+/* An unmarked teaser box inside the article: its linkless teaser sentence goes with its links,
+ * while a box of prose with one link in it stays. */
+static void test_clean_drops_link_box_inside_article(void **ctx)
+{
+    expect_dropped(*ctx, "<div class='box'><div><a href='/a'>Lighthouse keeper retires after "
+                         "forty years on the rock</a></div><div>He looked after the light.</div>"
+                         "<div><a href='/b'>Fishing quota talks resume in Brussels today</a></div>"
+                         "</div>");
+    json_t *rec = run_with_chrome(*ctx, "<div class='box'><p>The council will publish the plans "
+                                        "on <a href='/plans'>its website</a> next week.</p><p>"
+                                        "Residents can comment until the end of March.</p></div>");
+    assert_string_equal(text_of(rec), P1 "\n\n" P2 "\n\nThe council will publish the plans on "
+                                      "its website next week.\n\nResidents can comment until the "
+                                      "end of March.\n\n" P3);
+    json_decref(rec);
+}
+
+/* Drupal wraps every page in "dialog-off-canvas-main-canvas": "off-canvas" is a chrome word,
+ * but this name is the main canvas, so the article inside must survive the first pass. */
+static void test_clean_keeps_drupal_main_canvas(void **ctx)
+{
+    json_t *rec = run_html(*ctx,
+                           "<html><body><div class='dialog-off-canvas-main-canvas'><main>"
+                           "<article><p>" P1 "</p><p>" P2 "</p><p>" P3 "</p></article></main>"
+                           "</div><div class='off-canvas'><p>Menu</p></div></body></html>",
+                           NULL);
+    assert_string_equal(text_of(rec), ARTICLE_EXPECTED);
+    json_decref(rec);
+    int weight = 0;
+    struct nf_boiler *b = NULL;
+    char err[256];
+    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    assert_false(nf_boiler_classify(b, "dialog-off-canvas-main-canvas", NULL, &weight));
+    assert_true(nf_boiler_classify(b, "off-canvas-menu", NULL, &weight));
+    nf_boiler_free(b);
+}
+
+/* The relaxed second pass (the article's own container has a chrome name) still drops a consent
+ * banner inside it and a dialog. */
+static void test_clean_relaxed_pass_drops_consent_banner(void **ctx)
+{
+    json_t *rec = run_html(*ctx,
+                           "<html><body><div class='layout-sidebar-wrap'><p>" P1 "</p><p>" P2
+                           "</p><div id='cookie-consent-box'><p>This website stores data such as "
+                           "cookies to enable essential site functionality, as well as "
+                           "analytics.</p></div><div role='dialog'><p>Before you continue "
+                           "reading, please confirm your age to see this content.</p></div><p>" P3
+                           "</p></div></body></html>",
+                           NULL);
+    assert_string_equal(text_of(rec), ARTICLE_EXPECTED);
+    json_decref(rec);
 }
 
 static void test_clean_drops_cookie_notice(void **ctx)
@@ -549,6 +603,9 @@ static void test_clean_date_normalisation(void **ctx)
 static void test_clean_boiler_lines(void **ctx)
 {
     (void)ctx;
+    struct nf_boiler *b = NULL;
+    char err[256];
+    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
     static const char *const chrome[] = {"Visited 1 times, 1 visit(s) today",
                                          "Read more \xc2\xbb",
                                          "Share this article",
@@ -558,15 +615,91 @@ static void test_clean_boiler_lines(void **ctx)
                                          "Close Search Window",
                                          NULL};
     for (size_t i = 0; chrome[i]; i++) {
-        assert_true(nf_boiler_line(chrome[i], strlen(chrome[i])));
+        assert_true(nf_boiler_line(b, chrome[i], strlen(chrome[i])));
     }
-    assert_false(nf_boiler_line(P1, strlen(P1)));
+    assert_false(nf_boiler_line(b, P1, strlen(P1)));
     int weight = 0;
-    assert_true(nf_boiler_classify("share-bar", NULL, &weight));
-    assert_false(nf_boiler_classify("entry-content", NULL, &weight));
+    assert_true(nf_boiler_classify(b, "share-bar", NULL, &weight));
+    assert_false(nf_boiler_classify(b, "entry-content", NULL, &weight));
     assert_int_equal(weight, 25);
-    assert_false(nf_boiler_classify("research-paper", NULL, NULL)); /* not "search" */
-    assert_false(nf_boiler_classify("post hentry comments-open", NULL, NULL));
+    assert_false(nf_boiler_classify(b, "research-paper", NULL, NULL)); /* not "search" */
+    assert_false(nf_boiler_classify(b, "post hentry comments-open", NULL, NULL));
+    assert_true(nf_boiler_classify(b, NULL, "Site-Nav", NULL)); /* "^nav" starts a word */
+    assert_false(nf_boiler_classify(b, "canvas-wrap", NULL, NULL));
+    /* prefixes: "posted_" needs the space, and the paragraph must be short */
+    assert_true(nf_boiler_line(b, "Posted by admin", 15));
+    assert_false(nf_boiler_line(b, "Postedition rules", 17));
+    assert_true(nf_boiler_promo(b, "Follow us on Mastodon", 21));
+    static const char *const promo[] = {"Sie m\xc3\xbcssen eingeloggt sein, um zu kommentieren.",
+                                        "If you enjoyed this post, consider supporting our work.",
+                                        "S\xc3\xadguenos en Telegram para recibir las noticias.",
+                                        NULL};
+    for (size_t i = 0; promo[i]; i++) {
+        assert_true(nf_boiler_promo(b, promo[i], strlen(promo[i])));
+    }
+    /* an article's own last sentence may name an app store */
+    static const char *const store = "The app costs 50 euros in the Mac App Store.";
+    assert_false(nf_boiler_promo(b, store, strlen(store)));
+    nf_boiler_free(b);
+}
+
+/* The lists are files: a missing directory fails init with the path in the reason, and a
+ * directory of one's own lists replaces the defaults. */
+static void test_clean_lists_dir_is_configurable(void **ctx)
+{
+    (void)ctx;
+    static const struct nf_prop *tables[3];
+    tables[0] = nf_common_props;
+    tables[1] = nf_stage_clean.props;
+    tables[2] = NULL;
+    char err[512] = "";
+    void *state = NULL;
+    struct nf_conf *conf = nf_conf_new(tables);
+    assert_non_null(conf);
+    assert_int_equal(nf_conf_set(conf, "clean.lists_dir", "/nonexistent/clean-lists", "test", err,
+                                 sizeof(err)),
+                     0);
+    assert_true(nf_stage_clean.init(conf, &state, err, sizeof(err)) < 0);
+    assert_null(state);
+    assert_non_null(strstr(err, "/nonexistent/clean-lists/"));
+    nf_conf_destroy(conf);
+
+    char dir[] = "/tmp/test_clean_lists.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    static const char *const names[] = {"class_chrome.txt", "class_weak.txt", "class_content.txt",
+                                        "line_exact.txt",   "line_prefix.txt", "line_credit.txt",
+                                        "line_promo.txt",   "class_overlay.txt", NULL};
+    for (size_t i = 0; names[i]; i++) {
+        char path[256];
+        snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fputs(i == 3 ? "# only one line\nzebra crossing\n" : i == 4 ? "12 gnu_\n" : "", f);
+        fclose(f);
+    }
+    struct nf_boiler *b = NULL;
+    assert_int_equal(nf_boiler_load(dir, &b, err, sizeof(err)), 0);
+    assert_true(nf_boiler_line(b, "Zebra crossing.", 15));
+    assert_false(nf_boiler_line(b, "Read more", 9)); /* not in these lists */
+    assert_true(nf_boiler_line(b, "GNU slow", 8));
+    assert_false(nf_boiler_line(b, "GNU is a long line", 18)); /* over its 12 bytes */
+    assert_false(nf_boiler_classify(b, "share-bar", NULL, NULL));
+    nf_boiler_free(b);
+    /* a malformed prefix line is an error naming the file and line */
+    char path[256];
+    snprintf(path, sizeof(path), "%s/line_prefix.txt", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("# comment\nno-length-here\n", f);
+    fclose(f);
+    assert_true(nf_boiler_load(dir, &b, err, sizeof(err)) < 0);
+    assert_null(b);
+    assert_non_null(strstr(err, "line_prefix.txt:2"));
+    for (size_t i = 0; names[i]; i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+        remove(path);
+    }
+    rmdir(dir);
 }
 
 /* ---- bad input ---- */
@@ -878,6 +1011,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clean_sample_le_littoral_french, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_share_bar, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_related_links, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_drops_link_box_inside_article, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_clean_keeps_drupal_main_canvas, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_relaxed_pass_drops_consent_banner, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_cookie_notice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_newsletter_box, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_view_counter, setup, teardown),
@@ -908,6 +1046,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clean_lang_is_a_bcp47_tag, setup, teardown),
         cmocka_unit_test(test_clean_date_normalisation),
         cmocka_unit_test(test_clean_boiler_lines),
+        cmocka_unit_test(test_clean_lists_dir_is_configurable),
         cmocka_unit_test_setup_teardown(test_clean_no_article_gives_empty_text_and_reason, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_empty_html, setup, teardown),
