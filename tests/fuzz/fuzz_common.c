@@ -324,8 +324,67 @@ static void nf_fuzz_stage_raw(const struct nf_fuzz_stage *fs, const uint8_t *dat
     free(res.out);
 }
 
+/* Standard base64 of data into out. */
+static void nf_fuzz_base64(struct nf_buf *out, const uint8_t *data, size_t size)
+{
+    static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (size_t i = 0; i < size; i += 3) {
+        uint32_t v = (uint32_t)data[i] << 16;
+        v |= i + 1 < size ? (uint32_t)data[i + 1] << 8 : 0;
+        v |= i + 2 < size ? (uint32_t)data[i + 2] : 0;
+        char q[4] = {abc[(v >> 18) & 63], abc[(v >> 12) & 63],
+                     i + 1 < size ? abc[(v >> 6) & 63] : '=', i + 2 < size ? abc[v & 63] : '='};
+        nf_fuzz_check(nf_buf_append(out, q, 4) == 0, "out of memory", NULL);
+    }
+}
+
+/* Pass 3 (clean only): the bytes after the first as "html_base64", the first byte choosing the
+ * record's charset hint (none, right, wrong or bogus), so the charset decoding is fuzzed. */
+static void nf_fuzz_stage_base64(const struct nf_fuzz_stage *fs, const uint8_t *data,
+                                 size_t size)
+{
+    static const char *const labels[] = {NULL, "utf-8", "windows-1252", "iso-8859-1",
+                                         "shift_jis", "euc-kr", "euc-jp", "gb2312", "big5",
+                                         "koi8-r", "utf-16", "utf-16le", "utf-32", "utf-7",
+                                         "x-bogus", "", "iso-2022-jp", "gb18030"};
+    char errstr[512];
+    struct nf_buf b64 = {0};
+    json_t *back = NULL;
+    char *enc = NULL;
+    size_t len = 0;
+    if (size == 0) {
+        return;
+    }
+    const char *label = labels[data[0] % (sizeof(labels) / sizeof(labels[0]))];
+    nf_fuzz_base64(&b64, data + 1, size - 1);
+    json_t *rec = json_object();
+    nf_fuzz_check(rec && nf_record_set_str(rec, "id", "f") == 0 &&
+                      nf_record_set_strn(rec, "html_base64", b64.data ? b64.data : "",
+                                         b64.len) == 0 &&
+                      (!label || nf_record_set_str(rec, "charset", label) == 0),
+                  "building the record", NULL);
+    errstr[0] = '\0';
+    int err = fs->stage->transform(fs->state, rec, errstr, sizeof(errstr));
+    if (err < 0) {
+        nf_fuzz_check(err != NF_ERR_NOMEM, "transform ran out of memory", errstr);
+        nf_fuzz_check(errstr[0] != '\0', "transform failed without a reason", nf_strerror(err));
+    } else if (err == 0) {
+        enc = nf_record_encode(rec, &len);
+        nf_fuzz_check(enc != NULL, "encoding the output", NULL);
+        nf_fuzz_check(nf_record_decode(enc, len, 0, &back, errstr, sizeof(errstr)) == 0,
+                      "output does not decode", errstr);
+    }
+    free(enc);
+    json_decref(back);
+    json_decref(rec);
+    nf_buf_free(&b64);
+}
+
 void nf_fuzz_stage_one(const struct nf_fuzz_stage *fs, const uint8_t *data, size_t size)
 {
     nf_fuzz_stage_field(fs, data, size);
     nf_fuzz_stage_raw(fs, data, size);
+    if (strcmp(fs->field, "html") == 0) {
+        nf_fuzz_stage_base64(fs, data, size);
+    }
 }

@@ -33,10 +33,12 @@ int nf_fuzz_stage_init(struct nf_fuzz_stage *fs, const struct nf_stage *stage, c
                        const char *data_dir);
 void nf_fuzz_stage_destroy(struct nf_fuzz_stage *fs);
 
-/* Two passes per input: (1) {"id":"f", field: input with invalid UTF-8 repaired} straight into
+/* Passes per input: (1) {"id":"f", field: input with invalid UTF-8 repaired} straight into
  * the transform, whose output must encode to a record that decodes again; (2) the raw bytes as
  * a record through the runner's own per-input path (nf_process: decode, validate, transform,
- * trace, encode), so the JSON layer is fuzzed together with the stage. */
+ * trace, encode), so the JSON layer is fuzzed together with the stage; (3) for field "html"
+ * (clean) the input after its first byte as "html_base64", the first byte picking a charset
+ * hint, so charset conversion is fuzzed too. */
 void nf_fuzz_stage_one(const struct nf_fuzz_stage *fs, const uint8_t *data, size_t size);
 
 #endif

@@ -1,5 +1,5 @@
-/* fuzz_entities.c - libFuzzer target: the entities stage's transform, the input as the "text" field of
- * a record and, separately, as a whole raw record through the runner's per-input path.
+/* fuzz_entities.c - libFuzzer target: the entities stage's transform, the input as the "text"
+ * field of a record and, separately, as a whole raw record through the runner's per-input path.
  */
 #include <stdio.h>
 #include <stdlib.h>

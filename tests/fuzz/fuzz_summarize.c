@@ -1,5 +1,5 @@
-/* fuzz_summarize.c - libFuzzer target: the summarize stage's transform, the input as the "text" field of
- * a record and, separately, as a whole raw record through the runner's per-input path.
+/* fuzz_summarize.c - libFuzzer target: the summarize stage's transform, the input as the "text"
+ * field of a record and, separately, as a whole raw record through the runner's per-input path.
  */
 #include <stdio.h>
 #include <stdlib.h>
