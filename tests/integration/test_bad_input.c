@@ -627,6 +627,59 @@ static void test_bad_input_kafka_summarize(void **st)
     run_kafka("summarize", "text");
 }
 
+/* The largest record a producer can send (message.max.bytes 16 MiB, as the broker's limit),
+ * rejected by clean (over clean.max_html_bytes): its dead letter is the same bytes plus the
+ * nf.* headers, so it no longer fits in a message. The stage must still dead-letter it - what
+ * fits of it, with its reason - and keep running (it used to stop, and stop again on restart). A 50 MiB record cannot be sent through Kafka at
+ * all: the producer refuses it (MSG_SIZE_TOO_LARGE) and so would the broker. */
+static void test_bad_input_kafka_near_message_limit(void **st)
+{
+    (void)st;
+    struct h_topics t;
+    char log_path[256], group[128];
+    h_topics_create(&t, "nearlimit", 1);
+    snprintf(log_path, sizeof(log_path), "/tmp/nf-bad-kafka-%d-nearlimit.log", (int)getpid());
+    snprintf(group, sizeof(group), "bad-%d-nearlimit", (int)getpid());
+    pid_t pid = h_start_stage("clean", t.raw, t.cleaned, group, log_path, NULL);
+    static const char key[] = "near-limit";
+    /* key + value within the harness producer's 16777216 bytes, with room for batch overhead */
+    size_t len = 16777216 - 128;
+    char *v = malloc(len);
+    assert_non_null(v);
+    int head = snprintf(v, len, "{\"id\":\"%s\",\"html\":\"<p>", key);
+    memset(v + head, 'a', len - (size_t)head - 2);
+    memcpy(v + len - 2, "\"}", 2);
+    h_produce(t.raw, key, v, len);
+    static const char after[] = "{\"id\":\"after\",\"html\":\"<p>Still here.</p>\"}";
+    h_produce(t.raw, "after", after, strlen(after));
+    h_flush();
+    struct h_msgs outs = {0}, dead = {0};
+    h_read(t.cleaned, 1, 60000, &outs);
+    h_read(t.raw_dlq, 1, 10000, &dead);
+    int alive = h_alive(pid);
+    int rc = h_stop(pid, SIGTERM, 60000);
+    print_message("near-limit record of %zu bytes: %zu dead letters, next record %s, stage %s "
+                  "(exit %d)\n",
+                  len, dead.n, outs.n ? "processed" : "NOT processed", alive ? "alive" : "DIED",
+                  rc);
+    if (!alive || rc != 0) {
+        fail_msg("clean died on a record near the message size limit (exit %d): see %s", rc,
+                 log_path);
+    }
+    assert_int_equal(dead.n, 1);
+    assert_int_equal(outs.n, 1);
+    /* what fits of the input, with its reason */
+    print_message("  dead letter: %zu bytes, [%s] %s\n", dead.v[0].len, dead.v[0].hdr_class,
+                  dead.v[0].hdr_error);
+    assert_true(dead.v[0].len > 0 && dead.v[0].len < len);
+    assert_memory_equal(dead.v[0].value, v, dead.v[0].len);
+    assert_non_null(strstr(dead.v[0].hdr_error, "clean.max_html_bytes"));
+    h_msgs_free(&outs);
+    h_msgs_free(&dead);
+    free(v);
+    unlink(log_path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -636,6 +689,11 @@ int main(void)
         cmocka_unit_test_teardown(test_bad_input_kafka_clean, h_teardown),
         cmocka_unit_test_teardown(test_bad_input_kafka_entities, h_teardown),
         cmocka_unit_test_teardown(test_bad_input_kafka_summarize, h_teardown),
+        cmocka_unit_test_teardown(test_bad_input_kafka_near_message_limit, h_teardown),
     };
+    /* NF_TEST_FILTER=pattern runs only the matching tests (cmocka wildcards) */
+    if (getenv("NF_TEST_FILTER")) {
+        cmocka_set_test_filter(getenv("NF_TEST_FILTER"));
+    }
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
