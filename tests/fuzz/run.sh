@@ -23,8 +23,16 @@ for t in "${targets[@]}"; do
     log="$out/fuzz_$t.log"
     mkdir -p "$work" "$art"
     touch "$log.start"
+    # dictionaries: JSON tokens for all, HTML for clean, sentence tokens for the text stages
+    dict="$out/fuzz_$t.dict"
+    cat "$root/tests/fuzz/dict/json.dict" >"$dict"
+    case $t in
+    clean) cat "$root/tests/fuzz/dict/html.dict" >>"$dict" ;;
+    entities | summarize) cat "$root/tests/fuzz/dict/text.dict" >>"$dict" ;;
+    esac
     # max_len: big enough for the largest seed page (and a bit of growth)
     "$out/fuzz_$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+        -dict="$dict" \
         -print_final_stats=1 -artifact_prefix="$art/" "$work" "$root/tests/fuzz/corpus/$t" \
         >"$log" 2>&1
     rc=$?
