@@ -518,8 +518,9 @@ static int index_of(const struct corpus *c, const char *key)
     return -1;
 }
 
-/* Through Kafka: every input keyed by its name, read back from the output and .dlq topics. */
-static void run_kafka(const char *stage, const char *field)
+/* Through Kafka: every input keyed by its name, read back from the output and .dlq topics (the
+ * harness reads read_committed); extra: more -X settings for the stage (NULL-terminated). */
+static void run_kafka(const char *stage, const char *field, const char *const *extra)
 {
     static struct corpus c;
     struct outcome o[MAX_INPUTS];
@@ -539,7 +540,7 @@ static void run_kafka(const char *stage, const char *field)
     snprintf(log_path, sizeof(log_path), "/tmp/nf-bad-kafka-%d-%s.log", (int)getpid(), stage);
     snprintf(group, sizeof(group), "bad-%d-%s", (int)getpid(), stage);
     double t0 = nf_mono_sec();
-    pid_t pid = h_start_stage(stage, in, out, group, log_path, NULL);
+    pid_t pid = h_start_stage(stage, in, out, group, log_path, extra);
 
     size_t sent = 0;
     for (size_t i = 0; i < c.n; i++) {
@@ -592,7 +593,7 @@ static void run_kafka(const char *stage, const char *field)
         snprintf(o[k].reason, sizeof(o[k].reason), "[%s] %s", dead.v[i].hdr_class,
                  dead.v[i].hdr_error);
     }
-    print_table(stage, "Kafka", &c, o);
+    print_table(stage, extra ? extra[0] : "Kafka", &c, o);
     print_message("  %s Kafka: %zu sent, %zu outputs + %zu dead letters, %.1f s\n", stage, sent,
                   outs.n, dead.n, nf_mono_sec() - t0);
     int alive = h_alive(pid);
@@ -612,19 +613,26 @@ static void run_kafka(const char *stage, const char *field)
 static void test_bad_input_kafka_clean(void **st)
 {
     (void)st;
-    run_kafka("clean", "html");
+    run_kafka("clean", "html", NULL);
+}
+
+static void test_bad_input_kafka_clean_exactly_once(void **st)
+{
+    (void)st;
+    static const char *const eos[] = {"processing.guarantee=exactly_once", NULL};
+    run_kafka("clean", "html", eos);
 }
 
 static void test_bad_input_kafka_entities(void **st)
 {
     (void)st;
-    run_kafka("entities", "text");
+    run_kafka("entities", "text", NULL);
 }
 
 static void test_bad_input_kafka_summarize(void **st)
 {
     (void)st;
-    run_kafka("summarize", "text");
+    run_kafka("summarize", "text", NULL);
 }
 
 /* The largest record a producer can send (message.max.bytes 16 MiB, as the broker's limit),
@@ -687,6 +695,7 @@ int main(void)
         cmocka_unit_test_teardown(test_bad_input_stdio_entities, h_teardown),
         cmocka_unit_test_teardown(test_bad_input_stdio_summarize, h_teardown),
         cmocka_unit_test_teardown(test_bad_input_kafka_clean, h_teardown),
+        cmocka_unit_test_teardown(test_bad_input_kafka_clean_exactly_once, h_teardown),
         cmocka_unit_test_teardown(test_bad_input_kafka_entities, h_teardown),
         cmocka_unit_test_teardown(test_bad_input_kafka_summarize, h_teardown),
         cmocka_unit_test_teardown(test_bad_input_kafka_near_message_limit, h_teardown),
