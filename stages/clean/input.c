@@ -187,10 +187,23 @@ static int is_utf8_anyway(const char *s, size_t len, const char *declared)
            !strncasecmp(declared, "utf16", 5) || !strncasecmp(declared, "ucs-", 4);
 }
 
-/* Drop NUL bytes (they would end libxml2's input early) into an owned copy. */
+/* Is the page UTF-16 or UTF-32, by its declared encoding or its byte order mark? */
+static int is_wide(const struct nf_clean_page *page)
+{
+    const unsigned char *d = (const unsigned char *)page->data;
+    if (page->encoding) {
+        return !strncasecmp(page->encoding, "utf-16", 6) ||
+               !strncasecmp(page->encoding, "utf-32", 6) ||
+               !strncasecmp(page->encoding, "utf16", 5) || !strncasecmp(page->encoding, "ucs-", 4);
+    }
+    return page->len >= 2 && ((d[0] == 0xFF && d[1] == 0xFE) || (d[0] == 0xFE && d[1] == 0xFF));
+}
+
+/* Drop NUL bytes (they would end libxml2's input early) into an owned copy. In UTF-16/32 a
+ * NUL byte is half of a character: those pages go to the parser's decoder as they are. */
 static int strip_nul(struct nf_clean_page *page)
 {
-    if (memchr(page->data, '\0', page->len) == NULL) {
+    if (memchr(page->data, '\0', page->len) == NULL || is_wide(page)) {
         return 0;
     }
     char *copy = malloc(page->len + 1);
