@@ -298,6 +298,37 @@ static void build_corpus(struct corpus *c, const char *field, int with_huge)
         close_rec(in);
     }
 
+    /* really UTF-16 pages (bytes with NULs): LE with a BOM and no hint, BE by its hint */
+    for (int be = 0; be <= 1; be++) {
+        char page[2048];
+        unsigned char wide[4096];
+        size_t o = 0, w = 0;
+        snprintf(page, sizeof(page), utf8_page, "utf-8");
+        for (size_t i = 0; page[i]; i++) {
+            if (page[i] != '\\') {
+                page[o++] = page[i];
+            }
+        }
+        if (!be) {
+            wide[w++] = 0xFF;
+            wide[w++] = 0xFE;
+        }
+        for (size_t i = 0; i < o;) {
+            size_t adv = 0;
+            uint32_t cp = nf_utf8_decode(page + i, o - i, &adv);
+            i += adv;
+            assert_true(cp < 0x10000 && w + 2 <= sizeof(wide));
+            wide[w++] = (unsigned char)(be ? cp >> 8 : cp & 0xFF);
+            wide[w++] = (unsigned char)(be ? cp & 0xFF : cp >> 8);
+        }
+        in = add(c, be ? "bytes-utf16be-hinted" : "bytes-utf16le-bom",
+                 strcmp(field, "html") == 0 ? EXPECT_EITHER : EXPECT_REJECT);
+        addf(in, "{\"id\":\"%s\",%s\"html_base64\":\"", in->name,
+             be ? "\"charset\":\"UTF-16BE\"," : "");
+        add_base64(in, wide, w);
+        close_rec(in);
+    }
+
     /* text stress */
     static const char *const words[] = {"river", "council", "harbour", "budget", "morning",
                                         "school", "road", "market", "winter", "ferry"};
