@@ -123,10 +123,23 @@ static rd_kafka_resp_err_t nf_runner_produce(struct nf_runner *r, const char *to
     }
 }
 
-/* Dead-letter pd->in: original key, value and headers untouched, plus nf.* headers saying why.
+/* How much of an input of len bytes to keep in its dead letter after `keep` bytes were too large
+ * for a message: first all but 64 KiB (room for the nf.* headers), then half each time, then 0. */
+static size_t nf_dlq_shrink(size_t keep, size_t len)
+{
+    if (keep == len && len > 65536) {
+        return len - 65536;
+    }
+    return keep > 1024 ? keep / 2 : 0;
+}
+
+/* Dead-letter pd->in: original key and headers untouched, plus nf.* headers saying why, and the
+ * input's first `keep` bytes as the value: all of them, unless the input plus the headers is over
+ * the message size limit; then what fits, with nf.truncated = the input's full length (the input
+ * stays readable at its source offset until retention). `again`: pd was counted already.
  * Takes ownership of pd (completed through the DLQ delivery report). */
-static void nf_runner_dead_letter(struct nf_runner *r, struct nf_pending *pd, const char *cls,
-                                  const char *reason)
+static void nf_runner_dead_letter_n(struct nf_runner *r, struct nf_pending *pd, const char *cls,
+                                    const char *reason, size_t keep, int again)
 {
     const rd_kafka_message_t *in = pd->in;
     rd_kafka_headers_t *orig = NULL;
@@ -149,9 +162,19 @@ static void nf_runner_dead_letter(struct nf_runner *r, struct nf_pending *pd, co
     snprintf(num, sizeof(num), "%lld", (long long)in->offset);
     rd_kafka_header_add(h, "nf.source.offset", -1, num, -1);
     rd_kafka_header_add(h, "nf.failed.at", -1, ts, -1);
+    if (keep < in->len) {
+        snprintf(num, sizeof(num), "%zu", in->len);
+        rd_kafka_header_add(h, "nf.truncated", -1, num, -1);
+    }
     pd->is_dlq = 1;
     rd_kafka_resp_err_t err = nf_runner_produce(r, r->dlq_topic, in->key, in->key_len, in->payload,
-                                                in->len, h, pd);
+                                                keep, h, pd);
+    if (err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE && keep > 0) {
+        /* over message.max.bytes with the headers: dead-letter what fits rather than stop */
+        rd_kafka_headers_destroy(h);
+        nf_runner_dead_letter_n(r, pd, cls, reason, nf_dlq_shrink(keep, in->len), again);
+        return;
+    }
     if (err) {
         /* nowhere left to put it: stop without committing it, so nothing is lost */
         rd_kafka_headers_destroy(h);
@@ -163,9 +186,23 @@ static void nf_runner_dead_letter(struct nf_runner *r, struct nf_pending *pd, co
         nf_pending_free(pd);
         return;
     }
-    r->dead++;
-    nf_metrics_dead(r->metrics, cls);
-    nf_metrics_error(r->metrics);
+    if (keep < in->len) {
+        nf_log_warn("dead letter of %s[%d]@%lld truncated to %zu of %zu bytes (message size "
+                    "limit)",
+                    rd_kafka_topic_name(in->rkt), (int)in->partition, (long long)in->offset,
+                    keep, in->len);
+    }
+    if (!again) {
+        r->dead++;
+        nf_metrics_dead(r->metrics, cls);
+        nf_metrics_error(r->metrics);
+    }
+}
+
+static void nf_runner_dead_letter(struct nf_runner *r, struct nf_pending *pd, const char *cls,
+                                  const char *reason)
+{
+    nf_runner_dead_letter_n(r, pd, cls, reason, pd->in->len, 0);
 }
 
 /* Errors after which sending the same message again can succeed. */
@@ -239,6 +276,26 @@ static void nf_runner_dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *o
         if (h) {
             rd_kafka_headers_destroy(h);
         }
+    }
+    if (pd->is_dlq && m->err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE && m->len > 0 &&
+        pd->attempts < 32) {
+        /* the broker's limit is below ours: send less of the input, same reason */
+        char cls[64] = "produce";
+        char reason[512] = "dead letter over the broker's message size limit";
+        rd_kafka_headers_t *mh = NULL;
+        const void *v;
+        size_t vlen;
+        if (rd_kafka_message_headers(m, &mh) == RD_KAFKA_RESP_ERR_NO_ERROR && mh) {
+            if (rd_kafka_header_get_last(mh, "nf.error.class", &v, &vlen) == 0 && v) {
+                snprintf(cls, sizeof(cls), "%.*s", (int)vlen, (const char *)v);
+            }
+            if (rd_kafka_header_get_last(mh, "nf.error", &v, &vlen) == 0 && v) {
+                snprintf(reason, sizeof(reason), "%.*s", (int)vlen, (const char *)v);
+            }
+        }
+        pd->attempts++;
+        nf_runner_dead_letter_n(r, pd, cls, reason, nf_dlq_shrink(m->len, pd->in->len), 1);
+        return;
     }
     if (!pd->is_dlq) {
         char why[512];

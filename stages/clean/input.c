@@ -12,6 +12,7 @@
 #include "input.h"
 #include "newsflow/err.h"
 #include "newsflow/record.h"
+#include "newsflow/util.h"
 
 /* The charset named by a Content-Type value ("text/html; charset=EUC-KR"), copied into out. */
 static int content_type_charset(const char *ct, char *out, size_t out_size)
@@ -164,10 +165,45 @@ static int base64_decode(const char *s, size_t len, char **out, size_t *outlen)
     return 0;
 }
 
-/* Drop NUL bytes (they would end libxml2's input early) into an owned copy. */
+/* Bytes that are valid UTF-8 with at least one multi-byte sequence are UTF-8 whatever the page
+ * or the record declares: legacy-charset text (windows-125x, Shift_JIS, EUC-*) with non-ASCII
+ * bytes is practically never valid UTF-8, while UTF-8 pages with a wrong declaration are common
+ * (decoding them as declared garbles every accented letter). Likewise bytes without a NUL cannot
+ * be the UTF-16/UTF-32 a declaration claims. */
+static int is_utf8_anyway(const char *s, size_t len, const char *declared)
+{
+    if (memchr(s, '\0', len) || !nf_utf8_valid(s, len)) {
+        return 0;
+    }
+    for (size_t i = 0; i < len; i++) {
+        if ((unsigned char)s[i] >= 0x80) {
+            return 1;
+        }
+    }
+    if (!declared) {
+        return 0;
+    }
+    return !strncasecmp(declared, "utf-16", 6) || !strncasecmp(declared, "utf-32", 6) ||
+           !strncasecmp(declared, "utf16", 5) || !strncasecmp(declared, "ucs-", 4);
+}
+
+/* Is the page UTF-16 or UTF-32, by its declared encoding or its byte order mark? */
+static int is_wide(const struct nf_clean_page *page)
+{
+    const unsigned char *d = (const unsigned char *)page->data;
+    if (page->encoding) {
+        return !strncasecmp(page->encoding, "utf-16", 6) ||
+               !strncasecmp(page->encoding, "utf-32", 6) ||
+               !strncasecmp(page->encoding, "utf16", 5) || !strncasecmp(page->encoding, "ucs-", 4);
+    }
+    return page->len >= 2 && ((d[0] == 0xFF && d[1] == 0xFE) || (d[0] == 0xFE && d[1] == 0xFF));
+}
+
+/* Drop NUL bytes (they would end libxml2's input early) into an owned copy. In UTF-16/32 a
+ * NUL byte is half of a character: those pages go to the parser's decoder as they are. */
 static int strip_nul(struct nf_clean_page *page)
 {
-    if (memchr(page->data, '\0', page->len) == NULL) {
+    if (memchr(page->data, '\0', page->len) == NULL || is_wide(page)) {
         return 0;
     }
     char *copy = malloc(page->len + 1);
@@ -216,7 +252,8 @@ int nf_clean_page_get(const json_t *rec, size_t max_bytes, struct nf_clean_page 
                 page->owned = raw;
                 page->data = raw;
                 page->len = rawlen;
-                page->encoding = page->enc;
+                /* UTF-8 bytes passed on as code points: the classic double encoding */
+                page->encoding = is_utf8_anyway(raw, rawlen, page->enc) ? "UTF-8" : page->enc;
             }
         }
     } else if (json_is_string(bv)) {
@@ -239,6 +276,11 @@ int nf_clean_page_get(const json_t *rec, size_t max_bytes, struct nf_clean_page 
         }
         /* no hint: NULL lets libxml2 use a BOM or the page's <meta charset> */
         page->encoding = hinted ? (is_utf8_name(page->enc) ? "UTF-8" : page->enc) : NULL;
+        /* with no hint this also overrides a wrong <meta charset> */
+        if ((!page->encoding || strcmp(page->encoding, "UTF-8") != 0) &&
+            is_utf8_anyway(page->data, page->len, page->encoding)) {
+            page->encoding = "UTF-8";
+        }
     } else {
         return nf_seterr(errstr, errstr_size, NF_ERR_INVALID,
                          "record has no string \"html\" or \"html_base64\"");
