@@ -7,8 +7,8 @@
 set -euo pipefail
 
 NF_BUILD_PKGS=(build-essential cmake pkg-config librdkafka-dev libjansson-dev libpcre2-dev
-               libxml2-dev zlib1g-dev libmicrohttpd-dev libcmocka-dev)
-NF_TEST_PKGS=(python3 time yamllint yq)
+               libxml2-dev zlib1g-dev libmicrohttpd-dev libcjson-dev libcmocka-dev)
+NF_TEST_PKGS=(python3 time yamllint yq clang libclang-rt-14-dev)
 
 nf_missing_pkgs() {
     local p missing=()

@@ -4,7 +4,8 @@
 # (unit + integration), again under AddressSanitizer + UndefinedBehaviorSanitizer, then stop the
 # broker.
 #   bash deploy/test.sh            everything
-#   bash deploy/test.sh --quick    skip the sanitizer build
+#   bash deploy/test.sh --quick    skip the sanitizer build and the fuzzers
+# NEWSFLOW_FUZZ_SECONDS (default 45): how long each libFuzzer target runs.
 # Environment: NEWSFLOW_LOCAL_KAFKA_PORT (default 9092) and the other deploy/kafka.sh variables.
 set -euo pipefail
 NF_ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -44,5 +45,9 @@ if [ "$quick" = 0 ]; then
     # leaks fail the run too (LeakSanitizer is part of ASan on Linux)
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
         run_suite "$NF_ROOT/build-asan" -DNEWSFLOW_SANITIZE=ON
+fi
+if [ "$quick" = 0 ]; then
+    # libFuzzer targets (clang): record decoder, config parser, each stage's transform
+    bash "$NF_ROOT/tests/fuzz/run.sh" "${NEWSFLOW_FUZZ_SECONDS:-45}"
 fi
 echo "newsflow: all tests passed" >&2

@@ -2,6 +2,7 @@
  * parses with cJSON for speed, encoding writes the tree directly. */
 #include <cjson/cJSON.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,8 +109,13 @@ static json_t *nf_from_cjson(const cJSON *c, char *errstr, size_t errstr_size)
     }
     if (cJSON_IsNumber(c)) {
         double d = c->valuedouble;
-        /* integral values within the exactly representable range become integers */
-        if (d == (double)(json_int_t)d && d >= -9007199254740992.0 && d <= 9007199254740992.0) {
+        if (!isfinite(d)) {
+            nf_seterr(errstr, errstr_size, NF_ERR_INVALID, "invalid JSON: number out of range");
+            return NULL;
+        }
+        /* integral values within the exactly representable range become integers (range first:
+         * converting a larger double to an integer is undefined) */
+        if (d >= -9007199254740992.0 && d <= 9007199254740992.0 && d == floor(d)) {
             return json_integer((json_int_t)d);
         }
         return json_real(d);

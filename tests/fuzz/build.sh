@@ -11,7 +11,7 @@ targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
     targets=(record conf clean entities summarize)
 fi
-pkgs="rdkafka jansson libpcre2-8 libxml-2.0 libmicrohttpd zlib"
+pkgs="rdkafka jansson libcjson libpcre2-8 libxml-2.0 libmicrohttpd zlib"
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 cflags="-std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Werror -Wno-unknown-warning-option -Wno-format-truncation $san
         -I$root/common/include $(pkg-config --cflags $pkgs)"

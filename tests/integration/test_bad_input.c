@@ -98,7 +98,7 @@ static uint32_t rng_next(uint32_t *s)
 
 /* Binary bytes as a JSON string: each byte one code point U+0001..U+00FF (how a fetcher that
  * could not decode a page may pass it on); control characters as \u00XX, NUL bytes left out
- * (a \u0000 is rejected by the decoder: the nul-escaped case). */
+ * (the nul-escaped case covers \u0000, which the decoder turns into U+FFFD). */
 static void add_latin1_json(struct input *in, const unsigned char *b, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -194,7 +194,8 @@ static void build_corpus(struct corpus *c, const char *field, int with_huge)
     open_rec(in, field);
     addn(in, "a\0b", 3);
     close_rec(in);
-    in = add(c, "nul-escaped", EXPECT_REJECT);
+    /* the decoder turns an escaped NUL into U+FFFD: an ordinary output */
+    in = add(c, "nul-escaped", EXPECT_EITHER);
     open_rec(in, field);
     addf(in, "a\\u0000b");
     close_rec(in);

@@ -111,6 +111,21 @@ static void test_record_decode_rejects_raw_nul_and_replaces_escaped_nul(void **s
     json_decref(rec);
 }
 
+/* found by fuzz_record: a huge number must not be converted to an integer (undefined) */
+static void test_record_decode_handles_huge_numbers(void **state)
+{
+    (void)state;
+    json_t *rec = NULL;
+    char err[256];
+    const char *in = "{\"a\":1.5e300,\"b\":-9223372036854775807,\"c\":9007199254740992}";
+    assert_int_equal(nf_record_decode(in, strlen(in), 0, &rec, err, sizeof(err)), 0);
+    assert_true(json_is_real(json_object_get(rec, "a")));
+    assert_true(json_is_real(json_object_get(rec, "b")));
+    assert_true(json_is_integer(json_object_get(rec, "c")));
+    json_decref(rec);
+    assert_rejected("{\"n\":1e999}", 11, "number out of range");
+}
+
 static void test_record_decode_rejects_oversized_record(void **state)
 {
     (void)state;
@@ -390,6 +405,7 @@ int main(void)
         cmocka_unit_test(test_record_decode_rejects_non_object),
         cmocka_unit_test(test_record_decode_rejects_invalid_utf8),
         cmocka_unit_test(test_record_decode_rejects_raw_nul_and_replaces_escaped_nul),
+        cmocka_unit_test(test_record_decode_handles_huge_numbers),
         cmocka_unit_test(test_record_decode_rejects_oversized_record),
         cmocka_unit_test(test_record_decode_rejects_empty_record),
         cmocka_unit_test(test_record_decode_rejects_duplicate_keys),
