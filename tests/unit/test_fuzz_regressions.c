@@ -89,6 +89,10 @@ static void replay_target(const char *target, replay_fn fn, const void *ctx)
     int regressions = replay_dir(dir, fn, ctx);
     snprintf(dir, sizeof(dir), "%s/tests/fuzz/corpus/%s", NF_SOURCE_DIR, target);
     int seeds = replay_dir(dir, fn, ctx);
+    if (strcmp(target, "clean") == 0) {
+        /* the sample pages are clean's seeds too (not copied into the corpus) */
+        seeds += replay_dir(NF_SOURCE_DIR "/config/samples", fn, ctx);
+    }
     print_message("%s: %d regression inputs, %d seeds replayed\n", target, regressions, seeds);
     assert_true(seeds > 0);
 }
