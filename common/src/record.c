@@ -320,11 +320,21 @@ static int nf_enc_value(struct nf_buf *o, const json_t *v, int depth)
         return nf_buf_append(o, p, (size_t)(end - p));
     }
     case JSON_REAL: {
+        /* shortest text that reads back as the same double; integral values within 2^53 are
+         * written as integers, as the decoder reads them: encoding is idempotent */
         char num[40];
-        int n = snprintf(num, sizeof(num), "%.10g", json_real_value(v));
-        /* keep it a real on the way back: 3 -> 3.0 */
-        if (n > 0 && !strpbrk(num, ".eEn")) {
-            strcat(num, ".0");
+        double d = json_real_value(v);
+        if (d == 0) {
+            snprintf(num, sizeof(num), "0");
+        } else if (d == floor(d) && fabs(d) <= 9007199254740992.0) {
+            snprintf(num, sizeof(num), "%.0f", d);
+        } else {
+            for (int prec = 15; prec <= 17; prec++) {
+                snprintf(num, sizeof(num), "%.*g", prec, d);
+                if (strtod(num, NULL) == d) {
+                    break;
+                }
+            }
         }
         return nf_buf_appends(o, num);
     }
