@@ -870,8 +870,6 @@ static void test_entities_large_capitalised_input_is_bounded(void **state)
     size_t cap = 1 << 20, len = 0, i = 0;
     char *text = malloc(cap + 16);
     json_t *rec;
-    clock_t t0;
-    double secs;
     while (len + 10 < cap) {
         size_t n = strlen(words[i % 10]);
         memcpy(text + len, words[i % 10], n);
@@ -881,10 +879,9 @@ static void test_entities_large_capitalised_input_is_bounded(void **state)
     }
     text[len] = '\0';
     rec = json_pack("{s:s,s:s}", "id", "t6", "text", text);
-    t0 = clock();
+    /* bounded work, not a timing: the mention cap holds (ctest's TIMEOUT bounds the time; speed
+     * is measured by tests/bench/entities.sh, not by a unit test on a shared machine) */
     run_rc(*state, rec, 0);
-    secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
-    assert_true(secs < 30.0); /* generous: sanitizer builds are slow */
     assert_true(json_array_size(json_object_get(rec, "entities")) <= 5000);
     json_decref(rec);
     free(text);
