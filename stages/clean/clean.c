@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "arena.h"
 #include "boiler.h"
 #include "extract.h"
 #include "input.h"
@@ -46,7 +47,12 @@ static int clean_init(const struct nf_conf *conf, void **statep, char *errstr, s
     if ((err = nf_boiler_load(dir, &st->boiler, errstr, errstr_size))) {
         goto done;
     }
-    /* libxml2 must be initialised once before parsers run in several threads */
+    /* the arena hooks go in before libxml2 allocates anything; libxml2 must be initialised
+     * once before parsers run in several threads */
+    if ((err = nf_xml_arena_install())) {
+        nf_seterr(errstr, errstr_size, err, "cannot install libxml2's allocator");
+        goto done;
+    }
     xmlInitParser();
     *statep = st;
     st = NULL;
@@ -60,6 +66,7 @@ static void clean_destroy(void *state)
     struct clean_state *st = state;
     if (st) {
         nf_boiler_free(st->boiler);
+        nf_xml_arena_thread_free();
     }
     free(st);
 }

@@ -13,10 +13,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include "arena.h"
 #include "boiler.h"
 #include "extract.h"
 #include "newsflow/err.h"
 #include "newsflow/util.h"
+#include "strip.h"
 #include "walk.h"
 
 #define RETRY_BELOW_BYTES 1000  /* shorter results trigger a second, relaxed pass */
@@ -586,7 +588,7 @@ int nf_extract_run(const char *html, size_t len, const char *encoding, const cha
                    const struct nf_extract_opts *opts, struct nf_extract_result *res, char *errstr,
                    size_t errstr_size)
 {
-    int err = 0;
+    int err = 0, arena = 0;
     htmlDocPtr doc = NULL;
     struct walker w;
     struct nf_buf out = {0};
@@ -611,7 +613,16 @@ int nf_extract_run(const char *html, size_t len, const char *encoding, const cha
             encoding = NULL;
             popts |= HTML_PARSE_IGNORE_ENC;
         }
+        /* scripts and styles skipped in UTF-8 input (other charsets are parsed as they are:
+         * the scanner reads bytes as ASCII) */
+        char *skim = (popts & HTML_PARSE_IGNORE_ENC) ? malloc(len) : NULL;
+        if (skim) {
+            len = nf_html_strip(html, len, skim);
+            html = skim;
+        }
+        arena = !nf_xml_arena_begin();
         doc = htmlReadMemory(html, (int)len, url, encoding, popts);
+        free(skim);
     }
     xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
     w.collect_meta = 1;
@@ -665,6 +676,9 @@ done:
     nf_buf_free(&out);
     nf_walk_free(&w);
     xmlFreeDoc(doc);
+    if (arena) {
+        nf_xml_arena_end();
+    }
     return err;
 }
 
