@@ -235,6 +235,18 @@ static int nf_enc_string(struct nf_buf *o, const char *s, size_t len)
     size_t run = 0;
     err = err ? err : nf_buf_appendc(o, '"');
     for (size_t i = 0; !err && i < len; i++) {
+        /* eight bytes at a time while none is below 0x20, '"' or '\\' (exact SWAR tests:
+         * "has a byte less than n" and "has a zero byte") */
+        static const uint64_t ones = UINT64_C(0x0101010101010101);
+        static const uint64_t highs = UINT64_C(0x8080808080808080);
+        while (len - i >= 8) {
+            uint64_t w = nf_load64(u + i), q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+            if (((w - ones * 0x20) & ~w & highs) || ((q - ones) & ~q & highs) ||
+                ((b - ones) & ~b & highs)) {
+                break;
+            }
+            i += 8;
+        }
         while (i < len && !esc_tbl[u[i]]) {
             i++;
         }

@@ -147,6 +147,13 @@ int nf_utf8_valid(const char *s, size_t len)
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
     while (i < len) {
+        /* ASCII eight bytes at a time: most of a page */
+        while (len - i >= 8 && !(nf_load64(p + i) & UINT64_C(0x8080808080808080))) {
+            i += 8;
+        }
+        if (i == len) {
+            break;
+        }
         if (p[i] < 0x80) {
             i++;
             continue;

@@ -123,6 +123,17 @@ timestamps() { # topic count -> key<TAB>ts lines
     "$BIN/newsflow-tail" -X tail.topic="$1" -X tail.format=timestamp -X tail.count="$2" \
         -X tail.timeout_ms=600000 2>/dev/null
 }
+cpu_s() { # stage -> CPU seconds (user + system) of its copies so far
+    local stage=$1 pid
+    while read -r s pid; do
+        [ "$s" = "$stage" ] && awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null
+    done <"$TMP/pids" | awk -v hz="$(getconf CLK_TCK)" '{ t += $1 } END { printf "%.2f", t / hz }'
+}
+broker_cpu_s() { # CPU seconds of the local broker's JVM, or 0 when it is elsewhere
+    local pid
+    pid=$(pgrep -f 'kafka\.Kafka' | head -1 || true)
+    [ -n "$pid" ] && awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$pid/stat" || echo 0
+}
 peak_rss_mb() { # stage -> max VmHWM over its copies, MB
     local stage=$1 best=0 pid kb
     while read -r s pid; do
@@ -135,7 +146,8 @@ peak_rss_mb() { # stage -> max VmHWM over its copies, MB
 ingest() { # count rate
     local count=$1 rate=$2 repeat
     repeat=$(((count + n_samples - 1) / n_samples))
-    "$BIN/newsflow-ingest" -X ingest.topic="${prefix}raw-html" -X ingest.repeat="$repeat" \
+    /usr/bin/time -f "%U %S" -o "$TMP/ingest.time" \
+        "$BIN/newsflow-ingest" -X ingest.topic="${prefix}raw-html" -X ingest.repeat="$repeat" \
         -X ingest.rate="$rate" -X ingest.base_url="https://bench.newsflow.test/$run_id/" \
         "$TMP/pages" 2>"$TMP/ingest.log"
 }
@@ -163,6 +175,8 @@ one_run() { # copies count rate -> analysis line in $TMP/result (no subshell: ru
     : >"$TMP/pids"
     start_stages "$c"
     sleep 3 # group joins
+    local b0
+    b0=$(broker_cpu_s)
     ingest "$count" "$rate"
     local n
     n=$(($(( (count + n_samples - 1) / n_samples )) * n_samples))
@@ -171,8 +185,12 @@ one_run() { # copies count rate -> analysis line in $TMP/result (no subshell: ru
     timestamps "${prefix}cleaned" "$n" >"$TMP/cleaned.ts"
     timestamps "${prefix}entities" "$n" >"$TMP/entities.ts"
     rss="$(peak_rss_mb clean) $(peak_rss_mb entities) $(peak_rss_mb summarize)"
+    # CPU per article (ms): each stage, the broker (from before the ingest), the ingest
+    cpu_per_article="$(cpu_s clean) $(cpu_s entities) $(cpu_s summarize) $(broker_cpu_s)"
     stop_stages
     echo "$n $(analyse "$n") $rss" >"$TMP/result"
+    echo "$cpu_per_article $b0 $(cat "$TMP/ingest.time")" | awk -v n="$n" '{ printf "CPU ms/article: clean %.2f entities %.2f summarize %.2f broker %.2f ingest %.2f\n", $1 * 1000 / n, $2 * 1000 / n, $3 * 1000 / n, ($4 - $5) * 1000 / n, ($6 + $7) * 1000 / n }' >"$TMP/cpu"
+    cat "$TMP/cpu" >&2
 }
 
 if [ "$soak" -gt 0 ]; then

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Growable, always NUL-terminated byte buffer. Zero-initialise ({0}) or nf_buf_init; free with
  * nf_buf_free. Appends return 0 or NF_ERR_NOMEM (the buffer then keeps its old content). */
@@ -31,6 +32,14 @@ char *nf_buf_steal(struct nf_buf *b);
 /* Length in bytes of the valid UTF-8 sequence at s (1..4), or 0 if invalid/truncated. Rejects
  * overlongs, surrogates and code points above U+10FFFF. */
 size_t nf_utf8_seqlen(const unsigned char *s, size_t avail);
+
+/* The 8 bytes at p as one word (any alignment), for scanning text a word at a time. */
+static inline uint64_t nf_load64(const unsigned char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, sizeof(w));
+    return w;
+}
 int nf_utf8_valid(const char *s, size_t len);
 /* Append s to out with every invalid byte replaced by U+FFFD and NUL bytes dropped. */
 int nf_utf8_sanitize(struct nf_buf *out, const char *s, size_t len);
