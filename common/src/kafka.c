@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "newsflow/err.h"
 #include "newsflow/kafka.h"
@@ -149,6 +150,31 @@ int nf_kafka_create_topics(rd_kafka_t *rk, const char *const *topics, size_t n, 
                                 ? rd_kafka_topic_result_error_string(res[i])
                                 : rd_kafka_err2str(terr));
             goto done;
+        }
+    }
+    /* The controller has committed the topics, but the broker creates their logs a little
+     * later, one partition after another. Return only when every new partition answers a
+     * ListOffsets from its leader: a producer that starts at once then finds them ready (under
+     * CPU load, an idempotent producer writing into partitions still being created was seen to
+     * lose a few acknowledged records). */
+    int64_t deadline = nf_mono_ms() + timeout_ms;
+    for (size_t i = 0; i < cnt; i++) {
+        if (rd_kafka_topic_result_error(res[i])) {
+            continue; /* it existed before */
+        }
+        for (int p = 0; p < partitions; p++) {
+            int64_t lo, hi;
+            rd_kafka_resp_err_t werr;
+            while ((werr = rd_kafka_query_watermark_offsets(rk, rd_kafka_topic_result_name(res[i]),
+                                                            p, &lo, &hi, 1000)) != 0) {
+                if (nf_mono_ms() >= deadline) {
+                    err = nf_seterr(errstr, errstr_size, NF_ERR_KAFKA,
+                                    "topic %s partition %d not ready: %s",
+                                    rd_kafka_topic_result_name(res[i]), p, rd_kafka_err2str(werr));
+                    goto done;
+                }
+                usleep(50 * 1000);
+            }
         }
     }
 done:

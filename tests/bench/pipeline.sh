@@ -2,14 +2,14 @@
 # pipeline.sh - end-to-end benchmark of the whole pipeline against a real Apache Kafka broker.
 #
 #   bash tests/bench/pipeline.sh [--pages N] [--copies "1 2"] [--loads "0.25 0.5 0.75"]
-#                                [--soak N] [--out DIR]
+#                                [--rates "150"] [--soak N] [--out DIR]
 #
 # For each number of copies (of every stage): ingest N realistic pages (default 5,000, the
 # sample pages padded with real-looking site chrome to about 100 KB each) as fast as possible
 # and report throughput (articles/s from the first ingested record to the last summary),
 # per-stage throughput and ingest->summary latency p50/p95/p99 (Kafka message timestamps), and
 # each stage's peak RSS; then ingest at fractions of that maximum rate (--loads) and report the
-# latency percentiles at each load. Writes results.tsv, latency.tsv and latency.png (gnuplot)
+# latency percentiles at each load, and at each fixed rate of --rates (articles/s). Writes results.tsv, latency.tsv and latency.png (gnuplot)
 # to --out (default tests/bench/results/). --soak N runs N pages through one copy of each stage
 # and prints every stage's RSS at 25/50/75/100 % of the summaries.
 # Uses the broker at NEWSFLOW_KAFKA_BOOTSTRAP_SERVERS (default: starts deploy/kafka.sh on
@@ -20,6 +20,7 @@ BIN=$NF_ROOT/build/bin
 pages=5000
 copies_list="1 2"
 loads="0.25 0.5 0.75"
+rates=""
 soak=0
 out=$NF_ROOT/tests/bench/results
 while [ $# -gt 0 ]; do
@@ -27,9 +28,10 @@ while [ $# -gt 0 ]; do
         --pages) pages=$2; shift 2 ;;
         --copies) copies_list=$2; shift 2 ;;
         --loads) loads=$2; shift 2 ;;
+        --rates) rates=$2; shift 2 ;;
         --soak) soak=$2; shift 2 ;;
         --out) out=$2; shift 2 ;;
-        *) echo "usage: $0 [--pages N] [--copies \"1 2\"] [--loads \"0.25 0.5\"] [--soak N] [--out DIR]" >&2; exit 2 ;;
+        *) echo "usage: $0 [--pages N] [--copies \"1 2\"] [--loads \"0.25 0.5\"] [--rates \"150\"] [--soak N] [--out DIR]" >&2; exit 2 ;;
     esac
 done
 mkdir -p "$out"
@@ -228,8 +230,11 @@ for c in $copies_list; do
     read -r n tput p50 p95 p99 st1 st2 st3 r1 r2 r3 <"$TMP/result"
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$c" "$n" "$tput" "$p50" "$p95" "$p99" \
         "$st1" "$st2" "$st3" "$r1" "$r2" "$r3" | tee -a "$out/results.tsv"
-    for f in $loads; do
-        rate=$(awk -v t="$tput" -v f="$f" 'BEGIN { printf "%.1f", t * f }')
+    for f in $loads $(for r in $rates; do echo "rate:$r"; done); do
+        case $f in
+            rate:*) rate=${f#rate:}; f=$(awk -v t="$tput" -v r="$rate" 'BEGIN { printf "%.2f", r / t }') ;;
+            *) rate=$(awk -v t="$tput" -v f="$f" 'BEGIN { printf "%.1f", t * f }') ;;
+        esac
         count=$(awk -v r="$rate" 'BEGIN { c = int(r * 20); if (c < 60) c = 60; print c }')
         echo "== $c copy(ies), load $f of max: $rate articles/s for $count pages"
         one_run "$c" "$count" "$rate"
