@@ -56,7 +56,10 @@ rd_kafka_t *nf_kafka_producer_new(const struct nf_conf *conf,
         /* the Java client's partitioner: an id lands in the same partition whoever produces */
         {"partitioner", "murmur2_random"},
         {"message.max.bytes", "16777216"},
-        {"linger.ms", "5"},
+        /* batches of 20 ms: a third of the broker's CPU per article at 300 articles/s over
+         * librdkafka's 5 ms (one request per record and partition), for at most 20 ms more
+         * latency per hop */
+        {"linger.ms", "20"},
         {"compression.type", "lz4"},
     };
     char rderr[512];
