@@ -224,6 +224,16 @@ static int nf_err_retriable(rd_kafka_resp_err_t err)
     }
 }
 
+/* Errors with which the broker refuses one record for what it is (not the topic, not the
+ * connection): sending it again can never succeed. */
+static int nf_runner_record_refused(rd_kafka_resp_err_t err)
+{
+    return err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE ||
+           err == RD_KAFKA_RESP_ERR_INVALID_MSG_SIZE || err == RD_KAFKA_RESP_ERR_INVALID_MSG ||
+           err == RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE ||
+           err == RD_KAFKA_RESP_ERR_INVALID_RECORD || err == RD_KAFKA_RESP_ERR_INVALID_TIMESTAMP;
+}
+
 static void nf_runner_dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 {
     (void)rk;
@@ -233,6 +243,10 @@ static void nf_runner_dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *o
         return;
     }
     if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        if (r->poison_count && pd->in && r->poison_partition == pd->in->partition &&
+            r->poison_offset == pd->in->offset) {
+            r->poison_count = 0; /* delivered at last (or its dead letter was) */
+        }
         if (!pd->is_dlq) {
             nf_metrics_add(r->metrics, NF_M_PRODUCED, 1);
             nf_metrics_add(r->metrics, NF_M_BYTES_OUT, m->len);
@@ -246,6 +260,29 @@ static void nf_runner_dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *o
         /* inside a transaction a failed delivery dooms the batch: abort, consume it again */
         nf_log_warn("delivery to %s failed in a transaction: %s", rd_kafka_topic_name(m->rkt),
                     rd_kafka_err2str(m->err));
+        if (nf_runner_record_refused(m->err)) {
+            /* sending it again would abort every transaction from now on: the aborted inputs
+             * are retried one per transaction (txn.c), which tells the culprit, and a culprit
+             * refused NF_TXN_POISON_ABORTS times alone is dead-lettered */
+            r->txn_refused = 1;
+        }
+        if (nf_runner_record_refused(m->err) && pd->in && r->txn_inputs == 1) {
+            if (r->poison_count && r->poison_partition == pd->in->partition &&
+                r->poison_offset == pd->in->offset) {
+                r->poison_count++;
+            } else {
+                r->poison_partition = pd->in->partition;
+                r->poison_offset = pd->in->offset;
+                r->poison_count = 1;
+            }
+            snprintf(r->poison_err, sizeof(r->poison_err), "%s", rd_kafka_err2str(m->err));
+            if (pd->is_dlq && r->poison_count >= 2 * NF_TXN_POISON_ABORTS) {
+                nf_log_error("%s[%d]@%lld: even its dead letter is refused (%s); stopping",
+                             rd_kafka_topic_name(pd->in->rkt), (int)pd->in->partition,
+                             (long long)pd->in->offset, r->poison_err);
+                r->fatal = 1;
+            }
+        }
         r->txn_abort = 1;
         r->inflight--;
         nf_pending_free(pd);
@@ -591,6 +628,17 @@ static void nf_runner_handle(struct nf_runner *r, rd_kafka_message_t *m)
     nf_metrics_observe(r->metrics, res.ms / 1000.0);
     if (res.retries) {
         nf_metrics_add(r->metrics, NF_M_RETRIES, (uint64_t)res.retries);
+    }
+    if (res.outcome == NF_OUT_PUBLISH && r->eos && r->poison_count >= NF_TXN_POISON_ABORTS &&
+        r->poison_partition == m->partition && r->poison_offset == m->offset) {
+        char why[512];
+        snprintf(why, sizeof(why), "the broker refused the output in %d transactions: %s",
+                 r->poison_count, r->poison_err);
+        nf_log_warn("%s[%d]@%lld id=%s dead-lettered (produce): %s", src.topic,
+                    (int)src.partition, (long long)src.offset, res.id, why);
+        nf_runner_dead_letter(r, pd, "produce", why);
+        free(res.out);
+        return;
     }
     switch (res.outcome) {
     case NF_OUT_PUBLISH: {

@@ -67,7 +67,18 @@ struct nf_runner {
     size_t txn_inputs;
     int64_t txn_interval_ms;
     uint64_t txn_commits, txn_aborts;
+    int txn_refused;   /* the broker refused a record of the open transaction for itself */
+    size_t txn_careful; /* transactions still to run with one input each, after a refusal */
+    /* the input whose output the broker refused for itself (too large, invalid) in a
+     * transaction of its own, and how many times in a row: at NF_TXN_POISON_ABORTS it is
+     * dead-lettered instead of aborting forever */
+    int32_t poison_partition;
+    int64_t poison_offset;
+    int poison_count;
+    char poison_err[256];
 };
+
+#define NF_TXN_POISON_ABORTS 3
 
 /* Exactly-once (txn.c). All no-ops unless r->eos. */
 /* After the producer exists: init_transactions. 0 or an nf_err with errstr. */

@@ -74,6 +74,14 @@ static void nf_txn_abort_rewind(struct nf_runner *r)
         r->txn_aborts++;
     }
     r->txn_abort = 0;
+    if (r->txn_refused) {
+        /* the broker refused a record as such: retry the batch one input per transaction,
+         * so that the refused one is found (and, refused again and again, dead-lettered) */
+        r->txn_refused = 0;
+        if (r->txn_careful < r->txn_inputs + 1) {
+            r->txn_careful = r->txn_inputs + 1;
+        }
+    }
     rd_kafka_topic_partition_list_t *parts = NULL;
     if (rd_kafka_assignment(r->consumer, &parts) != RD_KAFKA_RESP_ERR_NO_ERROR) {
         return;
@@ -164,6 +172,9 @@ static void nf_txn_commit(struct nf_runner *r)
     }
     r->txn_open = 0;
     r->txn_commits++;
+    if (r->txn_careful > 0) {
+        r->txn_careful--;
+    }
     nf_log_debug("transaction committed: %zu input(s)", r->txn_inputs);
 done:
     if (cgmd) {
@@ -187,6 +198,7 @@ void nf_txn_tick(struct nf_runner *r, int force)
         return;
     }
     int due = force || r->inflight >= r->max_inflight ||
+              (r->txn_careful > 0 && r->txn_inputs > 0) ||
               (r->txn_inputs > 0 && nf_mono_ms() - r->txn_started_ms >= r->txn_interval_ms);
     if (due) {
         nf_txn_commit(r);

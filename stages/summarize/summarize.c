@@ -26,12 +26,15 @@ struct sum_state {
     struct nf_split_opts split;
     size_t keyphrases;
     size_t headline_words; /* 0 = no headline */
+    size_t max_text_bytes;
 };
 
 static const char *const summarize_required[] = {"text", NULL};
 
 static const struct nf_prop summarize_props[] = {
     {"summarize.sentences", NF_PROP_INT, "3", 1, 50, NULL, "sentences in the summary"},
+    {"summarize.max_text_bytes", NF_PROP_INT, "8388608", 1024, 1073741824, NULL,
+     "records whose text is longer than this (bytes) go to the DLQ"},
     {"summarize.max_words", NF_PROP_INT, "0", 0, 100000, NULL,
      "word budget of the summary (0 = none; the best sentence is kept even if longer)"},
     {"summarize.keyphrases", NF_PROP_INT, "10", 0, 10, NULL,
@@ -136,6 +139,7 @@ static int summarize_init(const struct nf_conf *conf, void **statep, char *errst
     st->split.max_bytes = (size_t)nf_conf_get_int(conf, "summarize.max_sentence_bytes");
     st->split.max_spans = (size_t)nf_conf_get_int(conf, "summarize.max_sentences");
     st->keyphrases = (size_t)nf_conf_get_int(conf, "summarize.keyphrases");
+    st->max_text_bytes = (size_t)nf_conf_get_int(conf, "summarize.max_text_bytes");
     st->headline_words = (size_t)nf_conf_get_int(conf, "summarize.headline_words");
 done:
     if (err) {
@@ -264,6 +268,12 @@ static int summarize_transform(const void *state, json_t *rec, char *errstr, siz
     const json_t *jtext = json_object_get(rec, "text");
     if (!json_is_string(jtext)) {
         err = nf_seterr(errstr, errstr_size, NF_ERR_INVALID, "record has no string \"text\"");
+        goto done;
+    }
+    if (json_string_length(jtext) > st->max_text_bytes) {
+        err = nf_seterr(errstr, errstr_size, NF_ERR_LIMIT,
+                        "text of %zu bytes exceeds summarize.max_text_bytes (%zu)",
+                        json_string_length(jtext), st->max_text_bytes);
         goto done;
     }
     ents = sum_entities(rec, &nents, &err);

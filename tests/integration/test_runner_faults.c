@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 
 #include <cmocka.h>
 #include <jansson.h>
+#include <librdkafka/rdkafka.h>
 
 #include "harness.h"
 #include "newsflow/util.h"
@@ -217,11 +219,106 @@ static void test_runner_sigterm_midstream_then_restart_loses_nothing(void **st)
     h_msgs_free(&all);
 }
 
+/* Set a topic's max.message.bytes (legacy AlterConfigs: the topic's other settings go back to
+ * the broker's defaults, which is what this test's topics use anyway). */
+static void set_max_message_bytes(const char *topic, const char *value)
+{
+    char err[512];
+    rd_kafka_conf_t *kc = rd_kafka_conf_new();
+    assert_int_equal(rd_kafka_conf_set(kc, "bootstrap.servers", h_bootstrap(), err, sizeof(err)),
+                     RD_KAFKA_CONF_OK);
+    rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, kc, err, sizeof(err));
+    assert_non_null(rk);
+    rd_kafka_ConfigResource_t *res = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic);
+    assert_int_equal(rd_kafka_ConfigResource_set_config(res, "max.message.bytes", value), 0);
+    rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
+    rd_kafka_AlterConfigs(rk, &res, 1, NULL, q);
+    rd_kafka_event_t *ev = rd_kafka_queue_poll(q, 30000);
+    assert_non_null(ev);
+    assert_int_equal(rd_kafka_event_error(ev), 0);
+    size_t n = 0;
+    const rd_kafka_ConfigResource_t **out =
+        rd_kafka_AlterConfigs_result_resources(rd_kafka_event_AlterConfigs_result(ev), &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(rd_kafka_ConfigResource_error(out[0]), 0);
+    rd_kafka_event_destroy(ev);
+    rd_kafka_queue_destroy(q);
+    rd_kafka_ConfigResource_destroy(res);
+    rd_kafka_destroy(rk);
+}
+
+/* exactly_once: an output the broker refuses for its size would abort every transaction
+ * forever. The runner retries the aborted inputs one per transaction, dead-letters the one
+ * refused again and again, and delivers the others exactly once. */
+static void test_runner_exactly_once_dead_letters_a_refused_output(void **st)
+{
+    (void)st;
+    struct h_topics t;
+    h_topics_create(&t, "txnrefuse", 1);
+    set_max_message_bytes(t.cleaned, "4000"); /* a batch of the small outputs fits */
+    const char *small = "<html><head><title>Small</title></head><body><article><p>The council "
+                        "approved the budget on Monday after a long debate.</p></article>"
+                        "</body></html>";
+    struct nf_buf big = {0};
+    assert_int_equal(nf_buf_appends(&big, "<html><head><title>Big</title></head><body>"
+                                             "<article>"), 0);
+    /* made-up words, so that the output does not compress below the topic's limit */
+    uint64_t x = 88172645463325252ULL;
+    for (int i = 0; i < 80; i++) {
+        assert_int_equal(nf_buf_appends(&big, "<p>The harbour"), 0);
+        for (int w = 0; w < 20; w++) {
+            char word[9];
+            for (int k = 0; k < 8; k++) {
+                x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+                word[k] = (char)('a' + x % 26);
+            }
+            word[8] = '\0';
+            assert_int_equal(nf_buf_appendf(&big, " %s", word), 0);
+        }
+        assert_int_equal(nf_buf_appends(&big, ".</p>"), 0);
+    }
+    assert_int_equal(nf_buf_appends(&big, "</article></body></html>"), 0);
+    produce_page(t.raw, "small-1", small);
+    produce_page(t.raw, "small-2", small);
+    produce_page(t.raw, "big", big.data); /* 15 KB of text: over 4000 bytes compressed */
+    produce_page(t.raw, "small-3", small);
+    produce_page(t.raw, "small-4", small);
+    h_flush();
+    nf_buf_free(&big);
+
+    const char *extra[] = {"processing.guarantee=exactly_once", NULL};
+    char group[160];
+    snprintf(group, sizeof(group), "%s-g", t.raw);
+    unlink("/tmp/newsflow-itest-txnrefuse.log");
+    pid_t pid = h_start_stage("clean", t.raw, t.cleaned, group, "/tmp/newsflow-itest-txnrefuse.log",
+                              extra);
+    struct h_msgs out, dead;
+    h_read(t.raw_dlq, 1, 90000, &dead);
+    h_read(t.cleaned, 4, 30000, &out);
+    assert_true(h_alive(pid));
+    assert_int_equal(h_stop(pid, SIGTERM, 30000), 0);
+    print_message("refused output: %zu outputs (%zu distinct), %zu dead letters\n", out.n,
+                  h_distinct_keys(&out), dead.n);
+    assert_int_equal(dead.n, 1);
+    assert_string_equal(dead.v[0].key, "big");
+    assert_non_null(dead.v[0].hdr_class);
+    assert_string_equal(dead.v[0].hdr_class, "produce");
+    assert_non_null(strstr(dead.v[0].hdr_error, "refused"));
+    /* the small ones, each exactly once (read_committed: aborted attempts are invisible) */
+    assert_int_equal(out.n, 4);
+    assert_int_equal(h_distinct_keys(&out), 4);
+    assert_false(h_has_key(&out, "big"));
+    h_msgs_free(&out);
+    h_msgs_free(&dead);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_runner_dead_letters_bad_records_and_keeps_going, h_teardown),
         cmocka_unit_test_teardown(test_runner_sigterm_midstream_then_restart_loses_nothing, h_teardown),
+        cmocka_unit_test_teardown(test_runner_exactly_once_dead_letters_a_refused_output,
+                                  h_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -666,6 +666,32 @@ static void test_summarize_init_fails_without_stopwords(void **state)
     nf_conf_destroy(conf);
 }
 
+static void test_summarize_rejects_text_over_limit(void **state)
+{
+    (void)state;
+    static const char *const kv[] = {"summarize.max_text_bytes", "2048", NULL};
+    struct fx f;
+    fx_init(&f, kv);
+    char *big = malloc(4096), err[512] = "";
+    assert_non_null(big);
+    for (size_t i = 0; i < 4095; i++) {
+        big[i] = i % 20 == 19 ? '.' : i % 5 == 4 ? ' ' : 'a';
+    }
+    big[4095] = '\0';
+    json_t *rec = make_rec(big);
+    assert_int_equal(nf_stage_summarize.transform(f.state, rec, err, sizeof(err)), NF_ERR_LIMIT);
+    assert_non_null(strstr(err, "max_text_bytes"));
+    json_decref(rec);
+    big[2000] = '\0'; /* under the limit: summarised */
+    rec = make_rec(big);
+    run(&f, rec);
+    assert_true(json_is_string(json_object_get(rec, "summary")) ||
+                json_is_array(json_object_get(rec, "summary")));
+    json_decref(rec);
+    free(big);
+    fx_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -684,6 +710,7 @@ int main(void)
         cmocka_unit_test(test_summarize_ignores_malformed_entities),
         cmocka_unit_test(test_summarize_normalises_unicode_whitespace),
         cmocka_unit_test(test_summarize_init_fails_without_stopwords),
+        cmocka_unit_test(test_summarize_rejects_text_over_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
