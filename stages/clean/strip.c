@@ -3,7 +3,8 @@
  * The scanner follows libxml2's HTML tokenizer only as far as needed to know where it stands:
  * text, a tag (whose quoted attribute values may hold '<' and '>'), a comment (to the first
  * "-->"), or the raw contents of <script>/<style> (to the first "</script" / "</style", any
- * case, as libxml2 ends them in recovery mode). Whenever it is unsure, it copies.
+ * case, as libxml2 ends them in recovery mode). The contents of an <svg> go up to its matching
+ * "</svg" when they hold only SVG markup. Whenever it is unsure, it copies.
  */
 #include "strip.h"
 
@@ -80,6 +81,73 @@ static int contains_ci(const char *p, const char *e, const char *needle)
     return 0;
 }
 
+/* Whether the tag name at p (n bytes) is HTML that never belongs inside an <svg> (or is
+ * foreignObject, which holds HTML): seeing one, the svg is malformed or mixed, and kept. */
+static int html_in_svg(const char *p, size_t n)
+{
+    static const char *const names[] = {
+        "div",     "p",      "section", "article", "main",   "body",       "html", "li",
+        "ul",      "ol",     "table",   "h1",      "h2",     "h3",         "h4",   "h5",
+        "h6",      "header", "footer",  "nav",     "aside",  "blockquote", "br",   "span",
+        "form",    "td",     "tr",      "head",    "script", "foreignobject"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (strlen(names[i]) == n && !strncasecmp(p, names[i], n)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The "</svg" closing the svg whose contents start at p, or NULL when it has none or holds
+ * HTML (see html_in_svg): then the element is copied whole. */
+static const char *svg_close(const char *p, const char *e)
+{
+    int depth = 1;
+    while (p < e) {
+        const char *lt = memchr(p, '<', (size_t)(e - p));
+        if (!lt || e - lt < 2) {
+            return NULL;
+        }
+        if (e - lt >= 4 && lt[1] == '!' && lt[2] == '-' && lt[3] == '-') {
+            const char *end = memmem(lt + 4, (size_t)(e - lt - 4), "-->", 3);
+            if (!end) {
+                return NULL;
+            }
+            p = end + 3;
+            continue;
+        }
+        int closing = lt[1] == '/';
+        const char *name = lt + 1 + closing;
+        size_t n = 0;
+        while (name + n < e && is_name((unsigned char)name[n])) {
+            n++;
+        }
+        if (n == 0) {
+            p = lt + 1;
+            continue;
+        }
+        if (html_in_svg(name, n)) {
+            return NULL;
+        }
+        int svg = n == 3 && !strncasecmp(name, "svg", 3);
+        if (closing) {
+            if (svg && --depth == 0) {
+                return lt;
+            }
+            p = name + n;
+            continue;
+        }
+        int self_closing = 0;
+        const char *te = tag_end(lt, e, &self_closing);
+        if (!te) {
+            return NULL;
+        }
+        depth += svg && !self_closing;
+        p = te;
+    }
+    return NULL;
+}
+
 size_t nf_html_strip(const char *html, size_t len, char *out)
 {
     const char *p = html, *e = html + len;
@@ -124,6 +192,14 @@ size_t nf_html_strip(const char *html, size_t len, char *out)
         o += te - p;
         const char *tag = p;
         p = te;
+        if (nlen == 3 && !strncasecmp(tag + 1, "svg", 3) && !self_closing) {
+            /* icons and charts: paths and shapes, no article text */
+            const char *close = svg_close(te, e);
+            if (close) {
+                p = close;
+            }
+            continue;
+        }
         if (!raw || self_closing) {
             continue;
         }

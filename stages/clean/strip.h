@@ -9,7 +9,8 @@
 #include <stddef.h>
 
 /* Copy html[0..len) to out (room for len bytes), leaving out comments and the contents of
- * script (except JSON-LD), style and svg elements; the elements' tags stay. Where the input is
+ * script (except JSON-LD), style and svg elements (an svg holding HTML stays whole); the
+ * elements' tags stay. Where the input is
  * unterminated (a comment or script running to the end) the rest is copied unchanged, for the
  * parser to recover as it would. Returns the length written (<= len). */
 size_t nf_html_strip(const char *html, size_t len, char *out);

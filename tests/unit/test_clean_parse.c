@@ -49,6 +49,26 @@ static void test_strip_scripts_styles_comments(void **ctx)
     expect_strip("<!-- <script> -->text<script>x</script>", "text<script></script>");
 }
 
+static void test_strip_svg(void **ctx)
+{
+    (void)ctx;
+    /* SVG markup only: the contents go, nested svgs included */
+    expect_strip("<p>a</p><svg viewBox=\"0 0 9 9\"><title>Share</title><path d=\"M0 0L9 9\"/>"
+                 "<svg><circle r=\"1\"/></svg><g><text>x</text></g></svg><p>b</p>",
+                 "<p>a</p><svg viewBox=\"0 0 9 9\"></svg><p>b</p>");
+    expect_strip("<SVG><use href=\"#i\"/></Svg>t", "<SVG></Svg>t");
+    /* HTML inside (foreignObject, or an svg left open before the page goes on): kept whole */
+    expect_strip("<svg><foreignObject><p>text</p></foreignObject></svg>",
+                 "<svg><foreignObject><p>text</p></foreignObject></svg>");
+    expect_strip("<div><svg><path d=\"M0\"/></div><p>article</p>",
+                 "<div><svg><path d=\"M0\"/></div><p>article</p>");
+    /* no closing tag, or self-closing: kept */
+    expect_strip("<svg><path/>", "<svg><path/>");
+    expect_strip("<svg/><p>t</p>", "<svg/><p>t</p>");
+    /* "</svg>" inside a quoted attribute does not close it */
+    expect_strip("<svg><g data-x=\"</svg>\"><path/></g></svg>z", "<svg></svg>z");
+}
+
 static void test_strip_keeps_json_ld(void **ctx)
 {
     (void)ctx;
@@ -260,6 +280,7 @@ int main(void)
 {
     const struct CMUnitTest strip_tests[] = {
         cmocka_unit_test(test_strip_scripts_styles_comments),
+        cmocka_unit_test(test_strip_svg),
         cmocka_unit_test(test_strip_keeps_json_ld),
         cmocka_unit_test(test_strip_reads_tags),
         cmocka_unit_test(test_strip_unterminated_copies),
