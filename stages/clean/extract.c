@@ -19,6 +19,29 @@
 #include "newsflow/util.h"
 #include "walk.h"
 
+#ifdef NF_CLEAN_TRACE
+#include <stdio.h>
+/* Trace builds (-DNF_CLEAN_TRACE) print the candidates and block verdicts to stderr. */
+static void trace_node(const char *what, const xmlNode *n, double score)
+{
+    const char *cls = NULL, *id = NULL;
+    for (const xmlAttr *a = n->properties; a; a = a->next) {
+        if (a->children && a->children->type == XML_TEXT_NODE) {
+            if (!strcmp((const char *)a->name, "class")) {
+                cls = (const char *)a->children->content;
+            } else if (!strcmp((const char *)a->name, "id")) {
+                id = (const char *)a->children->content;
+            }
+        }
+    }
+    fprintf(stderr, "%s <%s class=\"%s\" id=\"%s\"> %.1f\n", what, (const char *)n->name,
+            cls ? cls : "", id ? id : "", score);
+}
+#define TRACE_NODE(what, n, score) trace_node(what, n, score)
+#else
+#define TRACE_NODE(what, n, score) ((void)0)
+#endif
+
 #define RETRY_BELOW_BYTES 1000  /* shorter results trigger a second, relaxed pass */
 #define RETRY_MIN_GAIN 100      /* bytes the relaxed pass must add to be preferred */
 #define WEAK_BELOW_BYTES 60     /* shorter lines without a sentence end are weak */
@@ -123,6 +146,9 @@ static int select_article(struct walker *w, xmlNode *body)
         }
     }
     top = tops[0];
+    for (int j = 0; j < 5 && tops[j]; j++) {
+        TRACE_NODE("top", tops[j]->node, tops[j]->score);
+    }
     if (!top) {
         if (!body) {
             return 0;
@@ -191,6 +217,7 @@ static int select_article(struct walker *w, xmlNode *body)
         return err;
     }
     tc->included = 1;
+    TRACE_NODE("chosen", tn, tc->score);
     double top_score = tc->scored ? tc->score : best;
     /* siblings that look like more of the article */
     if (!tn->parent || tn == body) {
@@ -229,6 +256,9 @@ static int select_article(struct walker *w, xmlNode *body)
             take = 1; /* short linkless paragraphs between the article's parts */
         }
         sc->included |= take;
+        if (take) {
+            TRACE_NODE("sibling", s, sc->score);
+        }
     }
     include_parts(w, tn);
     return 0;
@@ -510,6 +540,13 @@ static int assemble(struct walker *w, const struct nf_meta_out *mo, struct nf_bu
     rescue_lead(w, mo, v);
     rescue_head_prose(w, v);
     trim_edges(w, v);
+#ifdef NF_CLEAN_TRACE
+    for (size_t i = 0; i < w->nblocks; i++) {
+        const struct block *b = &w->blocks[i];
+        fprintf(stderr, "  [%d] %-8s l%-4zu k%-4zu %.70s\n", v[i], (const char *)b->owner->name,
+                b->len, b->link, w->text.data + b->off);
+    }
+#endif
     for (size_t i = 0; i < w->nblocks && !err; i++) {
         if (v[i] != KEEP) {
             continue;
