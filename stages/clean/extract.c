@@ -50,6 +50,7 @@ static void trace_node(const char *what, const xmlNode *n, double score)
 #define BOX_MIN_BLOCKS 2        /* a box of the article needs this many lines to be judged */
 #define BOX_LINK_NUM 1          /* ... and is chrome above this link density (NUM / DEN) */
 #define BOX_LINK_DEN 2
+#define REPEAT_BELOW_BYTES 200 /* a shorter line right after the same line is a duplicate */
 
 static double final_score(const struct cand *c)
 {
@@ -328,7 +329,8 @@ static enum verdict judge_block(const struct walker *w, const struct block *b,
     if (is_byline_line(s, b->len, mo->byline)) {
         return BYLINE;
     }
-    if (prev && prev->len == b->len && !memcmp(w->text.data + prev->off, s, b->len)) {
+    if (prev && prev->len == b->len && b->len < REPEAT_BELOW_BYTES &&
+        !memcmp(w->text.data + prev->off, s, b->len)) {
         return REPEAT;
     }
     return KEEP;
