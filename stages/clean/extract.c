@@ -46,7 +46,7 @@ static void trace_node(const char *what, const xmlNode *n, double score)
 #define RETRY_MIN_GAIN 100      /* bytes the relaxed pass must add to be preferred */
 #define WEAK_BELOW_BYTES 60     /* shorter lines without a sentence end are weak */
 #define PARTS_LEVELS 6          /* how far up parts of a cut article may meet */
-#define LD_BODY_BELOW_BYTES 300 /* less text than this: try the JSON-LD articleBody */
+#define LD_BODY_BELOW_BYTES 1000/* less text than this: try the JSON-LD articleBody */
 #define BOX_MIN_BLOCKS 2        /* a box of the article needs this many lines to be judged */
 #define BOX_LINK_NUM 1          /* ... and is chrome above this link density (NUM / DEN) */
 #define BOX_LINK_DEN 2
@@ -257,9 +257,7 @@ static int select_article(struct walker *w, xmlNode *body)
             take = 1; /* short linkless paragraphs between the article's parts */
         }
         sc->included |= take;
-        if (take) {
-            TRACE_NODE("sibling", s, sc->score);
-        }
+        TRACE_NODE(take ? "sibling+" : "sibling-", s, sc->scored ? sc->score : -(double)sc->bytes);
     }
     include_parts(w, tn);
     return 0;
@@ -545,8 +543,8 @@ static int assemble(struct walker *w, const struct nf_meta_out *mo, struct nf_bu
 #ifdef NF_CLEAN_TRACE
     for (size_t i = 0; i < w->nblocks; i++) {
         const struct block *b = &w->blocks[i];
-        fprintf(stderr, "  [%d] %-8s l%-4zu k%-4zu %.70s\n", v[i], (const char *)b->owner->name,
-                b->len, b->link, w->text.data + b->off);
+        fprintf(stderr, "  [%d] %-8s l%-4zu k%-4zu %.*s\n", v[i], (const char *)b->owner->name,
+                b->len, b->link, (int)b->len, w->text.data + b->off);
     }
 #endif
     for (size_t i = 0; i < w->nblocks && !err; i++) {
@@ -653,6 +651,9 @@ int nf_extract_run(const char *html, size_t len, const char *encoding, const cha
         doc = htmlReadMemory(html, (int)len, url, encoding, popts);
     }
     xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
+#ifdef NF_CLEAN_TRACE
+    fprintf(stderr, "PAGE %s\n", url ? url : "");
+#endif
     w.collect_meta = 1;
     if (root && (err = extract_pass(&w, root))) {
         err = nf_seterr(errstr, errstr_size, err, "extraction failed: %s", nf_strerror(err));
@@ -670,6 +671,9 @@ int nf_extract_run(const char *html, size_t len, const char *encoding, const cha
         nf_walk_reset(&w);
         w.collect_meta = 0;
         w.relaxed = 1;
+#ifdef NF_CLEAN_TRACE
+        fprintf(stderr, "RELAXED\n");
+#endif
         if ((err = extract_pass(&w, root)) || (err = assemble(&w, &res->meta, &out2))) {
             nf_buf_free(&out2);
             err = nf_seterr(errstr, errstr_size, err, "extraction failed: %s", nf_strerror(err));
