@@ -42,13 +42,13 @@ static void trace_node(const char *what, const xmlNode *n, double score)
 #define TRACE_NODE(what, n, score) ((void)0)
 #endif
 
-#define RETRY_BELOW_BYTES 1000  /* shorter results trigger a second, relaxed pass */
-#define RETRY_MIN_GAIN 100      /* bytes the relaxed pass must add to be preferred */
-#define WEAK_BELOW_BYTES 60     /* shorter lines without a sentence end are weak */
-#define PARTS_LEVELS 6          /* how far up parts of a cut article may meet */
-#define LD_BODY_BELOW_BYTES 1000/* less text than this: try the JSON-LD articleBody */
-#define BOX_MIN_BLOCKS 2        /* a box of the article needs this many lines to be judged */
-#define BOX_LINK_NUM 1          /* ... and is chrome above this link density (NUM / DEN) */
+#define RETRY_BELOW_BYTES 1000   /* shorter results trigger a second, relaxed pass */
+#define RETRY_MIN_GAIN 100       /* bytes the relaxed pass must add to be preferred */
+#define WEAK_BELOW_BYTES 60      /* shorter lines without a sentence end are weak */
+#define PARTS_LEVELS 6           /* how far up parts of a cut article may meet */
+#define LD_BODY_BELOW_BYTES 1000 /* less text than this: try the JSON-LD articleBody */
+#define BOX_MIN_BLOCKS 2         /* a box of the article needs this many lines to be judged */
+#define BOX_LINK_NUM 1           /* ... and is chrome above this link density (NUM / DEN) */
 #define BOX_LINK_DEN 2
 #define REPEAT_BELOW_BYTES 200 /* a shorter line right after the same line is a duplicate */
 

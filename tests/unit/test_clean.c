@@ -265,9 +265,10 @@ static void test_clean_drops_link_box_inside_article(void **ctx)
     json_t *rec = run_with_chrome(*ctx, "<div class='box'><p>The council will publish the plans "
                                         "on <a href='/plans'>its website</a> next week.</p><p>"
                                         "Residents can comment until the end of March.</p></div>");
-    assert_string_equal(text_of(rec), P1 "\n\n" P2 "\n\nThe council will publish the plans on "
-                                      "its website next week.\n\nResidents can comment until the "
-                                      "end of March.\n\n" P3);
+    assert_string_equal(text_of(rec),
+                        P1 "\n\n" P2 "\n\nThe council will publish the plans on "
+                           "its website next week.\n\nResidents can comment until the "
+                           "end of March.\n\n" P3);
     json_decref(rec);
 }
 
@@ -381,6 +382,33 @@ static void test_clean_relaxed_pass_finds_article_in_chrome_named_container(void
                            "</div></div></body></html>",
                            NULL);
     assert_string_equal(text_of(rec), P1 " " P2 "\n\n" P2 " " P3 "\n\n" P3 " " P1);
+    json_decref(rec);
+}
+
+/* A chrome-named element that holds most of the page's text is a layout wrapper: the first pass
+ * keeps it, and so still drops the real chrome inside it (which the relaxed pass would keep). */
+static void test_clean_chrome_named_wrapper_of_the_page_is_kept(void **ctx)
+{
+    json_t *rec = run_html(*ctx,
+                           "<html><body><div class='content-sidebar-wrap'><div class='main'>"
+                           "<p>" P1 "</p><p>" P2 "</p><div class='related-box'><p>The mayor also "
+                           "opened a new playground in the northern district last week, officials "
+                           "said.</p></div><p>" P3 "</p></div></div></body></html>",
+                           NULL);
+    assert_string_equal(text_of(rec), ARTICLE_EXPECTED);
+    json_decref(rec);
+}
+
+/* Ids made from headings ("sharing-with-a-single-developer") are anchors, not chrome names. */
+static void test_clean_heading_anchor_ids_are_not_chrome(void **ctx)
+{
+    json_t *rec = run_html(*ctx,
+                           "<html><body><div class='body'><div class='section' id='intro'><p>" P1
+                           "</p></div><div class='section' id='sharing-with-a-single-developer'>"
+                           "<p>" P2 "</p></div><div class='section' id='notes'><p>" P3
+                           "</p></div></div></body></html>",
+                           NULL);
+    assert_string_equal(text_of(rec), ARTICLE_EXPECTED);
     json_decref(rec);
 }
 
@@ -656,9 +684,9 @@ static void test_clean_lists_dir_is_configurable(void **ctx)
     void *state = NULL;
     struct nf_conf *conf = nf_conf_new(tables);
     assert_non_null(conf);
-    assert_int_equal(nf_conf_set(conf, "clean.lists_dir", "/nonexistent/clean-lists", "test", err,
-                                 sizeof(err)),
-                     0);
+    assert_int_equal(
+        nf_conf_set(conf, "clean.lists_dir", "/nonexistent/clean-lists", "test", err, sizeof(err)),
+        0);
     assert_true(nf_stage_clean.init(conf, &state, err, sizeof(err)) < 0);
     assert_null(state);
     assert_non_null(strstr(err, "/nonexistent/clean-lists/"));
@@ -666,9 +694,10 @@ static void test_clean_lists_dir_is_configurable(void **ctx)
 
     char dir[] = "/tmp/test_clean_lists.XXXXXX";
     assert_non_null(mkdtemp(dir));
-    static const char *const names[] = {"class_chrome.txt", "class_weak.txt", "class_content.txt",
-                                        "line_exact.txt",   "line_prefix.txt", "line_credit.txt",
-                                        "line_promo.txt",   "class_overlay.txt", NULL};
+    static const char *const names[] = {
+        "class_chrome.txt", "class_weak.txt",    "class_content.txt",
+        "line_exact.txt",   "line_prefix.txt",   "line_credit.txt",
+        "line_promo.txt",   "class_overlay.txt", NULL};
     for (size_t i = 0; names[i]; i++) {
         char path[256];
         snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
@@ -1011,8 +1040,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clean_sample_le_littoral_french, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_share_bar, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_related_links, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_clean_drops_link_box_inside_article, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_clean_drops_link_box_inside_article, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_keeps_drupal_main_canvas, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_relaxed_pass_drops_consent_banner, setup,
                                         teardown),
@@ -1029,6 +1057,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clean_keeps_heading_before_prose, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_clean_relaxed_pass_finds_article_in_chrome_named_container, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_chrome_named_wrapper_of_the_page_is_kept, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_clean_heading_anchor_ids_are_not_chrome, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_clean_strips_nul_characters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_trims_weak_trailing_lines, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_closing_call_to_action, setup, teardown),
