@@ -1,8 +1,9 @@
 /* boiler.c - recognisers for site chrome, used by the clean stage's extractor (extract.c):
  * class/id names of menus, share bars, cookie notices and the like, ARIA roles, and whole
  * paragraphs that are chrome ("Read more", "Visited 12 times", "Photo: Reuters").
- * The phrase and name lists are loaded from config/clean/ (class_*.txt, line_*.txt) (nf_boiler_load) in the stage's
- * init; date words, counters and ARIA roles describe fixed conventions and stay in code.
+ * The phrase and name lists are loaded from config/clean/ (class_*.txt, line_*.txt)
+ * (nf_boiler_load) in the stage's init; date words, counters and ARIA roles describe fixed
+ * conventions and stay in code.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -38,11 +39,11 @@ struct patset {
 
 struct nf_boiler {
     struct patset drop, weak, pos; /* class_chrome.txt, class_weak.txt, class_content.txt */
-    struct patset overlay;          /* class_overlay.txt */
-    struct patset exact;            /* line_exact.txt, sorted for bsearch */
-    struct patset prefix;           /* line_prefix.txt */
-    struct patset credit;           /* line_credit.txt */
-    struct patset promo;            /* line_promo.txt */
+    struct patset overlay;         /* class_overlay.txt */
+    struct patset exact;           /* line_exact.txt, sorted for bsearch */
+    struct patset prefix;          /* line_prefix.txt */
+    struct patset credit;          /* line_credit.txt */
+    struct patset promo;           /* line_promo.txt */
 };
 
 static int cmp_pat_first(const void *a, const void *b)
@@ -99,8 +100,8 @@ static void patset_free(struct patset *ps)
 }
 
 /* Load dir/name into *ps. Returns 0 or a negative nf_err with errstr filled. */
-static int patset_load(const char *dir, const char *name, enum list_kind kind,
-                       struct patset *ps, char *errstr, size_t errstr_size)
+static int patset_load(const char *dir, const char *name, enum list_kind kind, struct patset *ps,
+                       char *errstr, size_t errstr_size)
 {
     int err = 0;
     char path[4096], line[MAX_LINE_LEN + 2];
@@ -290,9 +291,8 @@ static void classify_name(const struct nf_boiler *b, const char *raw, size_t len
     name[len] = '\0';
     /* a chrome word in the same name wins over a content word: "related-content",
      * "comment-body", "article-share" are chrome; "subheadline" is not a header */
-    if ((match_any(name, len, &b->drop) || is_ad_name(name, len)) &&
-        !strstr(name, "subhead") && strcmp(name, "hentry") && !strstr(name, "main-content") &&
-        !strstr(name, "main-canvas")) {
+    if ((match_any(name, len, &b->drop) || is_ad_name(name, len)) && !strstr(name, "subhead") &&
+        strcmp(name, "hentry") && !strstr(name, "main-content") && !strstr(name, "main-canvas")) {
         *drop = 1;
         *overlay |= match_any(name, len, &b->overlay);
     } else if (match_any(name, len, &b->weak)) {
@@ -303,8 +303,8 @@ static void classify_name(const struct nf_boiler *b, const char *raw, size_t len
 }
 
 /* Class names are split on whitespace; each is judged alone. */
-static void classify_attr(const struct nf_boiler *b, const char *v, int *drop, int *weak,
-                          int *pos, int *overlay)
+static void classify_attr(const struct nf_boiler *b, const char *v, int *drop, int *weak, int *pos,
+                          int *overlay)
 {
     const char *p = v;
     int guard = 0;
@@ -538,6 +538,12 @@ int nf_boiler_line(const struct nf_boiler *b, const char *s, size_t len)
     }
     if (n < 80) {
         if (contains_any(low, &b->credit)) {
+            return 1;
+        }
+    } else if (n < 250 && len > 0 && s[len - 1] == ')') {
+        /* a caption that closes with its credit in brackets: "... (Name / iStock.com)" */
+        char *open = strrchr(low, '(');
+        if (open && low + n - open < 60 && contains_any(open, &b->credit)) {
             return 1;
         }
     }

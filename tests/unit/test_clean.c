@@ -646,6 +646,13 @@ static void test_clean_boiler_lines(void **ctx)
         assert_true(nf_boiler_line(b, chrome[i], strlen(chrome[i])));
     }
     assert_false(nf_boiler_line(b, P1, strlen(P1)));
+    /* a caption that closes with its credit in brackets; other brackets are text */
+    static const char *const caption = "The stoat wears a white coat in winter and is hard to "
+                                       "see in the snow. (Jane Roe / iStock.com)";
+    assert_true(nf_boiler_line(b, caption, strlen(caption)));
+    static const char *const aside = "The stoat wears a white coat in winter and is hard to "
+                                     "see in the snow (as the rangers say).";
+    assert_false(nf_boiler_line(b, aside, strlen(aside)));
     int weight = 0;
     assert_true(nf_boiler_classify(b, "share-bar", NULL, &weight));
     assert_false(nf_boiler_classify(b, "entry-content", NULL, &weight));
