@@ -50,6 +50,7 @@ static void trace_node(const char *what, const xmlNode *n, double score)
 #define BOX_MIN_BLOCKS 2         /* a box of the article needs this many lines to be judged */
 #define BOX_LINK_NUM 1           /* ... and is chrome above this link density (NUM / DEN) */
 #define BOX_LINK_DEN 2
+#define BIO_MAX_BYTES 600      /* longer paragraphs naming the author are not a bio */
 #define REPEAT_BELOW_BYTES 200 /* a shorter line right after the same line is a duplicate */
 
 static double final_score(const struct cand *c)
@@ -508,6 +509,34 @@ static void trim_edges(const struct walker *w, unsigned char *v)
     }
 }
 
+/* An author's bio closes many articles: a paragraph among the last three that starts with the
+ * byline's name ("Jane Roe is a reporter...") goes, with what follows it. */
+static void drop_author_bio(const struct walker *w, const struct nf_meta_out *mo, unsigned char *v)
+{
+    const char *by = mo->byline;
+    size_t bl = by ? strlen(by) : 0;
+    if (bl < 5 || !strchr(by, ' ')) {
+        return; /* a person's name has two words */
+    }
+    int seen = 0;
+    for (size_t i = w->nblocks; i-- > 0 && seen < 3;) {
+        if (v[i] != KEEP) {
+            continue;
+        }
+        seen++;
+        const struct block *b = &w->blocks[i];
+        const char *s = w->text.data + b->off;
+        if (b->len > bl + 20 && b->len < BIO_MAX_BYTES && !strncmp(s, by, bl) && s[bl] == ' ') {
+            for (size_t k = i; k < w->nblocks; k++) {
+                if (v[k] == KEEP) {
+                    v[k] = BYLINE;
+                }
+            }
+            return;
+        }
+    }
+}
+
 static int assemble(struct walker *w, const struct nf_meta_out *mo, struct nf_buf *out)
 {
     int err = 0;
@@ -540,6 +569,7 @@ static int assemble(struct walker *w, const struct nf_meta_out *mo, struct nf_bu
     rescue_lead(w, mo, v);
     rescue_head_prose(w, v);
     trim_edges(w, v);
+    drop_author_bio(w, mo, v);
 #ifdef NF_CLEAN_TRACE
     for (size_t i = 0; i < w->nblocks; i++) {
         const struct block *b = &w->blocks[i];

@@ -412,6 +412,19 @@ static void test_clean_heading_anchor_ids_are_not_chrome(void **ctx)
     json_decref(rec);
 }
 
+/* The author's bio after the article (its first words are the byline) is not article text. */
+static void test_clean_drops_author_bio(void **ctx)
+{
+    json_t *rec = run_html(*ctx,
+                           "<html><head><meta name='author' content='Jane Roe'></head><body>"
+                           "<article><p>" P1 "</p><p>" P2 "</p><p>" P3 "</p><p>Jane Roe is a "
+                           "reporter who has covered the harbour and the coast since 2010.</p>"
+                           "</article></body></html>",
+                           NULL);
+    assert_string_equal(text_of(rec), ARTICLE_EXPECTED);
+    json_decref(rec);
+}
+
 static void test_clean_strips_nul_characters(void **ctx)
 {
     struct fixture *f = *ctx;
@@ -1068,6 +1081,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_heading_anchor_ids_are_not_chrome, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_clean_drops_author_bio, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_strips_nul_characters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_trims_weak_trailing_lines, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_closing_call_to_action, setup, teardown),
