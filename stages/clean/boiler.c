@@ -40,6 +40,7 @@ struct patset {
 struct nf_boiler {
     struct patset drop, weak, pos; /* class_chrome.txt, class_weak.txt, class_content.txt */
     struct patset overlay;         /* class_overlay.txt */
+    struct patset body;            /* class_body.txt */
     struct patset exact;           /* line_exact.txt, sorted for bsearch */
     struct patset prefix;          /* line_prefix.txt */
     struct patset credit;          /* line_credit.txt */
@@ -199,6 +200,7 @@ int nf_boiler_load(const char *dir, struct nf_boiler **out, char *errstr, size_t
         (err = patset_load(dir, "class_weak.txt", L_NAMES, &b->weak, errstr, errstr_size)) ||
         (err = patset_load(dir, "class_content.txt", L_NAMES, &b->pos, errstr, errstr_size)) ||
         (err = patset_load(dir, "class_overlay.txt", L_NAMES, &b->overlay, errstr, errstr_size)) ||
+        (err = patset_load(dir, "class_body.txt", L_NAMES, &b->body, errstr, errstr_size)) ||
         (err = patset_load(dir, "line_exact.txt", L_PHRASES, &b->exact, errstr, errstr_size)) ||
         (err = patset_load(dir, "line_prefix.txt", L_PREFIX, &b->prefix, errstr, errstr_size)) ||
         (err = patset_load(dir, "line_credit.txt", L_PHRASES, &b->credit, errstr, errstr_size)) ||
@@ -221,6 +223,7 @@ void nf_boiler_free(struct nf_boiler *b)
     patset_free(&b->weak);
     patset_free(&b->pos);
     patset_free(&b->overlay);
+    patset_free(&b->body);
     patset_free(&b->exact);
     patset_free(&b->prefix);
     patset_free(&b->credit);
@@ -279,7 +282,7 @@ static int is_ad_name(const char *name, size_t len)
 
 /* Classify one name: *neg / *pos / *weak set when it matches. */
 static void classify_name(const struct nf_boiler *b, const char *raw, size_t len, int *drop,
-                          int *weak, int *pos, int *overlay)
+                          int *weak, int *pos, int *overlay, int *body)
 {
     char name[80];
     if (len >= sizeof(name)) {
@@ -299,12 +302,13 @@ static void classify_name(const struct nf_boiler *b, const char *raw, size_t len
         *weak = 1;
     } else if (match_any(name, len, &b->pos)) {
         *pos = 1;
+        *body |= match_any(name, len, &b->body);
     }
 }
 
 /* Class names are split on whitespace; each is judged alone. */
 static void classify_attr(const struct nf_boiler *b, const char *v, int *drop, int *weak, int *pos,
-                          int *overlay)
+                          int *overlay, int *body)
 {
     const char *p = v;
     int guard = 0;
@@ -317,17 +321,18 @@ static void classify_attr(const struct nf_boiler *b, const char *v, int *drop, i
             p++;
         }
         if (p > s) {
-            classify_name(b, s, (size_t)(p - s), drop, weak, pos, overlay);
+            classify_name(b, s, (size_t)(p - s), drop, weak, pos, overlay, body);
         }
     }
 }
 
 void nf_boiler_judge(const struct nf_boiler *b, const char *attr, struct nf_boiler_verdict *v)
 {
-    int drop = 0, weak = 0, pos = 0, overlay = 0;
+    int drop = 0, weak = 0, pos = 0, overlay = 0, body = 0;
     if (attr) {
-        classify_attr(b, attr, &drop, &weak, &pos, &overlay);
+        classify_attr(b, attr, &drop, &weak, &pos, &overlay, &body);
     }
+    v->body = (unsigned char)body;
     v->overlay = (unsigned char)overlay;
     v->drop = (unsigned char)drop;
     v->weak = (unsigned char)weak;

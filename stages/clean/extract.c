@@ -50,6 +50,7 @@ static void trace_node(const char *what, const xmlNode *n, double score)
 #define BOX_MIN_BLOCKS 2         /* a box of the article needs this many lines to be judged */
 #define BOX_LINK_NUM 1           /* ... and is chrome above this link density (NUM / DEN) */
 #define BOX_LINK_DEN 2
+#define BODY_MIN_BYTES 250     /* a body-named container needs this much text to be chosen */
 #define BIO_MAX_BYTES 600      /* longer paragraphs naming the author are not a bio */
 #define REPEAT_BELOW_BYTES 200 /* a shorter line right after the same line is a duplicate */
 
@@ -213,6 +214,24 @@ static int select_article(struct walker *w, xmlNode *body)
             break;
         }
         tn = tn->parent;
+    }
+    /* a container named as the article's body ("entry-content", itemprop=articleBody) that holds
+     * prose is the article: above the scored root it adds the parts the scores missed, apart
+     * from it the scores went astray; inside it, it is the same text without the edges */
+    struct cand *bc = NULL;
+    for (size_t i = 0; i < w->ncands; i++) {
+        struct cand *c = &w->cands[i];
+        if (c->body && c->bytes >= BODY_MIN_BYTES && c->link * 4 < c->bytes &&
+            (!bc || c->bytes > bc->bytes)) {
+            bc = c;
+        }
+    }
+    if (bc && bc->node != tn) {
+        size_t tb = cand_index(tn) ? w->cands[cand_index(tn) - 1].bytes : 0;
+        if (!is_ancestor(tn, bc->node) || bc->bytes * 10 >= tb * 7) {
+            TRACE_NODE("body", bc->node, bc->score);
+            tn = bc->node;
+        }
     }
     struct cand *tc = nf_walk_cand(w, tn, 0, &err);
     if (!tc) {

@@ -462,7 +462,7 @@ static int enter(struct walker *w, xmlNode *node)
     if ((d->flags & F_SKIP) || w->nframes >= MAX_DEPTH) {
         return 0;
     }
-    int weight = 0;
+    int weight = 0, body_named = 0;
     int quiet = (d->flags & F_QUIET) && !(w->relaxed && (d->flags & F_RELAX));
     if (d->tag == T_HEADER && (w->in_article || names_article(a.cls))) {
         /* an article's <header> holds its headline and lead, sometimes its text: the headline
@@ -470,13 +470,15 @@ static int enter(struct walker *w, xmlNode *node)
         quiet = 0;
     }
     if (d->tag != T_HTML && d->tag != T_BODY) {
-        struct nf_boiler_verdict vc = {0, 0, 0, 0}, vi = {0, 0, 0, 0};
+        struct nf_boiler_verdict vc = {0, 0, 0, 0, 0}, vi = {0, 0, 0, 0, 0};
         if (a.cls) {
             judge_class(w, a.cls, &vc);
         }
         if (a.id && !is_slug(a.id)) {
             nf_boiler_judge(w->boiler, a.id, &vi);
         }
+        body_named = ((vc.body || vi.body) && !vc.drop && !vi.drop) ||
+                     (a.itemprop && !strcasecmp(a.itemprop, "articleBody"));
         /* headings are judged by what follows them (assemble), not by their names: ids
          * like "nav_section_2" are anchors for a table of contents */
         int overlay = 0;
@@ -501,6 +503,13 @@ static int enter(struct walker *w, xmlNode *node)
             strcmp((const char *)node->parent->name, "body")) {
             quiet = 1;
         }
+    }
+    if (!quiet && !w->quiet && body_named) {
+        struct cand *c = nf_walk_cand(w, node, 0, &err);
+        if (!c) {
+            return err;
+        }
+        c->body = 1;
     }
 #ifdef NF_CLEAN_TRACE
     if (quiet && !w->quiet && !w->relaxed) {

@@ -68,6 +68,7 @@ struct cand {
     size_t bytes, link; /* visible text of the subtree, and the part inside links */
     int scored;         /* received paragraph scores (else: a bare <p> kept for its totals) */
     int included;
+    int body; /* named as an article body (class_body.txt, itemprop=articleBody) */
 };
 
 struct frame {

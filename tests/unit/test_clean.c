@@ -412,6 +412,22 @@ static void test_clean_heading_anchor_ids_are_not_chrome(void **ctx)
     json_decref(rec);
 }
 
+/* A container named as the article's body (here by itemprop) wins over the best-scoring box inside
+ * it, so the subheading and the table below the first paragraphs stay. */
+static void test_clean_prefers_body_named_container(void **ctx)
+{
+    json_t *rec =
+        run_html(*ctx,
+                 "<html><body><div class='x' itemprop='articleBody'><div class='lead'><p>" P1 " " P2
+                 "</p><p>" P2 " " P3 "</p><p>" P3 " " P1 "</p></div><h2>Timetable</h2>"
+                 "<table><tr><td>Spring: the first stones are laid</td></tr></table>"
+                 "</div></body></html>",
+                 NULL);
+    assert_string_equal(text_of(rec), P1 " " P2 "\n\n" P2 " " P3 "\n\n" P3 " " P1
+                                         "\n\nTimetable\n\nSpring: the first stones are laid");
+    json_decref(rec);
+}
+
 /* The author's bio after the article (its first words are the byline) is not article text. */
 static void test_clean_drops_author_bio(void **ctx)
 {
@@ -714,10 +730,11 @@ static void test_clean_lists_dir_is_configurable(void **ctx)
 
     char dir[] = "/tmp/test_clean_lists.XXXXXX";
     assert_non_null(mkdtemp(dir));
-    static const char *const names[] = {
-        "class_chrome.txt", "class_weak.txt",    "class_content.txt",
-        "line_exact.txt",   "line_prefix.txt",   "line_credit.txt",
-        "line_promo.txt",   "class_overlay.txt", NULL};
+    static const char *const names[] = {"class_chrome.txt",  "class_weak.txt",
+                                        "class_content.txt", "line_exact.txt",
+                                        "line_prefix.txt",   "line_credit.txt",
+                                        "line_promo.txt",    "class_overlay.txt",
+                                        "class_body.txt",    NULL};
     for (size_t i = 0; names[i]; i++) {
         char path[256];
         snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
@@ -1082,6 +1099,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clean_heading_anchor_ids_are_not_chrome, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_author_bio, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_prefers_body_named_container, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_strips_nul_characters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_trims_weak_trailing_lines, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_closing_call_to_action, setup, teardown),
