@@ -38,6 +38,19 @@ static void trace_node(const char *what, const xmlNode *n, double score)
             cls ? cls : "", id ? id : "", score);
 }
 #define TRACE_NODE(what, n, score) trace_node(what, n, score)
+static const xmlNode *trace_root;
+static int is_ancestor(const xmlNode *anc, const xmlNode *n);
+/* Levels from n up to the lowest ancestor it shares with the chosen root. */
+static int trace_lca(const xmlNode *n)
+{
+    int d = 0;
+    for (const xmlNode *p = n; p && trace_root; p = p->parent, d++) {
+        if (is_ancestor(p, trace_root)) {
+            return d;
+        }
+    }
+    return -1;
+}
 #else
 #define TRACE_NODE(what, n, score) ((void)0)
 #endif
@@ -50,7 +63,11 @@ static void trace_node(const char *what, const xmlNode *n, double score)
 #define BOX_MIN_BLOCKS 2         /* a box of the article needs this many lines to be judged */
 #define BOX_LINK_NUM 1           /* ... and is chrome above this link density (NUM / DEN) */
 #define BOX_LINK_DEN 2
-#define BODY_MIN_BYTES 250     /* a body-named container needs this much text to be chosen */
+#define BODY_MIN_BYTES 250
+#define UNCLE_LEVELS 2 /* paragraphs beside the root's ancestors this far up may join */
+#define UNCLE_MIN_BYTES                                                                            \
+    200 /* ... when they have this much text and few links */ /* a body-named container needs this \
+                                                                 much text to be chosen */
 #define BIO_MAX_BYTES 600      /* longer paragraphs naming the author are not a bio */
 #define REPEAT_BELOW_BYTES 200 /* a shorter line right after the same line is a duplicate */
 
@@ -149,6 +166,9 @@ static int select_article(struct walker *w, xmlNode *body)
         }
     }
     top = tops[0];
+#ifdef NF_CLEAN_TRACE
+    trace_root = NULL;
+#endif
     for (int j = 0; j < 5 && tops[j]; j++) {
         TRACE_NODE("top", tops[j]->node, tops[j]->score);
     }
@@ -239,6 +259,9 @@ static int select_article(struct walker *w, xmlNode *body)
     }
     tc->included = 1;
     TRACE_NODE("chosen", tn, tc->score);
+#ifdef NF_CLEAN_TRACE
+    trace_root = tn;
+#endif
     double top_score = tc->scored ? tc->score : best;
     /* siblings that look like more of the article */
     if (!tn->parent || tn == body) {
@@ -280,6 +303,24 @@ static int select_article(struct walker *w, xmlNode *body)
         TRACE_NODE(take ? "sibling+" : "sibling-", s, sc->scored ? sc->score : -(double)sc->bytes);
     }
     include_parts(w, tn);
+    /* long prose paragraphs next to the root's parent or grandparent: the article's text
+     * that the markup left outside its container */
+    xmlNode *anc = tn->parent;
+    for (int l = 0; l < UNCLE_LEVELS && anc && anc->parent && anc != body; l++, anc = anc->parent) {
+        guard = 0;
+        for (xmlNode *s = anc->parent->children; s && guard < 4096; s = s->next, guard++) {
+            size_t si;
+            if (s == anc || s->type != XML_ELEMENT_NODE || strcmp((const char *)s->name, "p") ||
+                !(si = cand_index(s))) {
+                continue;
+            }
+            struct cand *sc = &w->cands[si - 1];
+            if (sc->bytes >= UNCLE_MIN_BYTES && sc->link * 10 < sc->bytes) {
+                sc->included = 1;
+                TRACE_NODE("uncle", s, (double)sc->bytes);
+            }
+        }
+    }
     return 0;
 }
 
@@ -593,9 +634,10 @@ static int assemble(struct walker *w, const struct nf_meta_out *mo, struct nf_bu
     for (size_t i = 0; i < w->nblocks; i++) {
         const struct block *b = &w->blocks[i];
         const xmlNode *box = v[i] == OUTSIDE ? NULL : box_of(w, b);
-        fprintf(stderr, "  [%d] %-8s l%-4zu k%-4zu b%05x %.*s\n", v[i],
+        fprintf(stderr, "  [%d] %-8s l%-4zu k%-4zu b%05x d%d %.*s\n", v[i],
                 (const char *)b->owner->name, b->len, b->link,
-                (unsigned)((uintptr_t)box >> 4) & 0xfffffu, (int)b->len, w->text.data + b->off);
+                (unsigned)((uintptr_t)box >> 4) & 0xfffffu, trace_lca(b->owner), (int)b->len,
+                w->text.data + b->off);
     }
 #endif
     for (size_t i = 0; i < w->nblocks && !err; i++) {

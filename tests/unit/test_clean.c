@@ -428,6 +428,21 @@ static void test_clean_prefers_body_named_container(void **ctx)
     json_decref(rec);
 }
 
+/* A long paragraph that the markup left beside the article's container's parent is text. */
+static void test_clean_keeps_long_paragraph_beside_the_container(void **ctx)
+{
+    json_t *rec = run_html(
+        *ctx,
+        "<html><body><div class='page'><div class='wrap'><div class='text'><p>" P1 " " P2
+        "</p><p>" P2 " " P3 "</p><p>" P3 " " P1 "</p></div><div class='tools'><a href='/p'>"
+        "Print</a></div></div><p>" P1 " " P2 " " P3 "</p></div><div class='foot'><a href='/'>"
+        "Home</a></div></body></html>",
+        NULL);
+    assert_string_equal(text_of(rec),
+                        P1 " " P2 "\n\n" P2 " " P3 "\n\n" P3 " " P1 "\n\n" P1 " " P2 " " P3);
+    json_decref(rec);
+}
+
 /* The author's bio after the article (its first words are the byline) is not article text. */
 static void test_clean_drops_author_bio(void **ctx)
 {
@@ -1099,6 +1114,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clean_heading_anchor_ids_are_not_chrome, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_author_bio, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_keeps_long_paragraph_beside_the_container, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_clean_prefers_body_named_container, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_strips_nul_characters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_trims_weak_trailing_lines, setup, teardown),
