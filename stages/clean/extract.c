@@ -68,6 +68,8 @@ static int trace_lca(const xmlNode *n)
 #define UNCLE_MIN_BYTES                                                                            \
     200 /* ... when they have this much text and few links */ /* a body-named container needs this \
                                                                  much text to be chosen */
+#define PROMO_LAST_BLOCKS 3    /* closing calls to action are looked for this far back */
+#define PROMO_MAX_BYTES 300    /* ... in paragraphs shorter than this */
 #define BIO_MAX_BYTES 600      /* longer paragraphs naming the author are not a bio */
 #define REPEAT_BELOW_BYTES 200 /* a shorter line right after the same line is a duplicate */
 
@@ -569,6 +571,23 @@ static void trim_edges(const struct walker *w, unsigned char *v)
     }
 }
 
+/* Calls to action among the article's last three paragraphs (subscribe, get the app, support
+ * us), also when a real paragraph follows them: trim_edges stops at the first of those. */
+static void drop_closing_promos(const struct walker *w, unsigned char *v)
+{
+    int seen = 0;
+    for (size_t i = w->nblocks; i-- > 0 && seen < PROMO_LAST_BLOCKS;) {
+        if (v[i] != KEEP) {
+            continue;
+        }
+        seen++;
+        const struct block *b = &w->blocks[i];
+        if (b->len < PROMO_MAX_BYTES && nf_boiler_promo(w->boiler, w->text.data + b->off, b->len)) {
+            v[i] = CHROME;
+        }
+    }
+}
+
 /* An author's bio closes many articles: a paragraph among the last three that starts with the
  * byline's name ("Jane Roe is a reporter...") goes, with what follows it. */
 static void drop_author_bio(const struct walker *w, const struct nf_meta_out *mo, unsigned char *v)
@@ -630,16 +649,7 @@ static int assemble(struct walker *w, const struct nf_meta_out *mo, struct nf_bu
     rescue_head_prose(w, v);
     trim_edges(w, v);
     drop_author_bio(w, mo, v);
-#ifdef NF_CLEAN_TRACE
-    for (size_t i = 0; i < w->nblocks; i++) {
-        const struct block *b = &w->blocks[i];
-        const xmlNode *box = v[i] == OUTSIDE ? NULL : box_of(w, b);
-        fprintf(stderr, "  [%d] %-8s l%-4zu k%-4zu b%05x d%d %.*s\n", v[i],
-                (const char *)b->owner->name, b->len, b->link,
-                (unsigned)((uintptr_t)box >> 4) & 0xfffffu, trace_lca(b->owner), (int)b->len,
-                w->text.data + b->off);
-    }
-#endif
+    drop_closing_promos(w, v);
     for (size_t i = 0; i < w->nblocks && !err; i++) {
         if (v[i] != KEEP) {
             continue;

@@ -443,6 +443,18 @@ static void test_clean_keeps_long_paragraph_beside_the_container(void **ctx)
     json_decref(rec);
 }
 
+/* A call to action near the end goes even when a real paragraph follows it. */
+static void test_clean_drops_promo_before_last_paragraph(void **ctx)
+{
+    json_t *rec = run_html(*ctx,
+                           "<html><body><article><p>" P1 "</p><p>" P2 "</p><p>Our free "
+                           "newsletter brings you the day's stories every morning.</p><p>" P3
+                           "</p></article></body></html>",
+                           NULL);
+    assert_string_equal(text_of(rec), ARTICLE_EXPECTED);
+    json_decref(rec);
+}
+
 /* The author's bio after the article (its first words are the byline) is not article text. */
 static void test_clean_drops_author_bio(void **ctx)
 {
@@ -1114,6 +1126,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clean_heading_anchor_ids_are_not_chrome, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_author_bio, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_drops_promo_before_last_paragraph, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_clean_keeps_long_paragraph_beside_the_container, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_prefers_body_named_container, setup, teardown),
