@@ -650,6 +650,16 @@ static int assemble(struct walker *w, const struct nf_meta_out *mo, struct nf_bu
     trim_edges(w, v);
     drop_author_bio(w, mo, v);
     drop_closing_promos(w, v);
+#ifdef NF_CLEAN_TRACE
+    for (size_t i = 0; i < w->nblocks; i++) {
+        const struct block *b = &w->blocks[i];
+        const xmlNode *box = v[i] == OUTSIDE ? NULL : box_of(w, b);
+        fprintf(stderr, "  [%d] %-8s l%-4zu k%-4zu b%05x d%d %.*s\n", v[i],
+                (const char *)b->owner->name, b->len, b->link,
+                (unsigned)((uintptr_t)box >> 4) & 0xfffffu, trace_lca(b->owner), (int)b->len,
+                w->text.data + b->off);
+    }
+#endif
     for (size_t i = 0; i < w->nblocks && !err; i++) {
         if (v[i] != KEEP) {
             continue;
