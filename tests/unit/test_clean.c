@@ -455,6 +455,32 @@ static void test_clean_drops_promo_before_last_paragraph(void **ctx)
     json_decref(rec);
 }
 
+/* The relaxed pass (the article's container has a chrome name) still drops a <footer> inside
+ * the article. */
+static void test_clean_relaxed_pass_drops_footer(void **ctx)
+{
+    json_t *rec = run_html(
+        *ctx,
+        "<html><body><nav><a href='/a'>Lighthouse keeper retires after forty years on the rock"
+        "</a> <a href='/b'>Fishing quota talks resume in Brussels after the summer break</a> "
+        "<a href='/c'>Ferry timetable changes for the winter season on all island routes</a> "
+        "<a href='/d'>Harbour festival returns with boats, music and food stalls</a> "
+        "<a href='/e'>New lifeboat station opens at the northern end of the bay</a> "
+        "<a href='/f'>Council publishes plans for the old fish market building</a> "
+        "<a href='/g'>Storm warning issued for the coast as gales are expected</a> "
+        "<a href='/h'>Island school celebrates its hundredth anniversary with a fair</a> "
+        "<a href='/i'>Sailing club wins the regional championship for the third time</a> "
+        "<a href='/j'>Bridge repairs will close the coast road for two weeks in May</a> "
+        "<a href='/k'>Museum shows photographs of the harbour from a century ago</a></nav>"
+        "<div class='share-story'><p>" P1 " " P2 "</p><p>" P2 " " P3 "</p><p>" P3 " " P1
+        "</p><footer><p>The Harbour Gazette is published every Thursday by the harbour "
+        "community trust.</p></footer></div>"
+        "</body></html>",
+        NULL);
+    assert_string_equal(text_of(rec), P1 " " P2 "\n\n" P2 " " P3 "\n\n" P3 " " P1);
+    json_decref(rec);
+}
+
 /* The author's bio after the article (its first words are the byline) is not article text. */
 static void test_clean_drops_author_bio(void **ctx)
 {
@@ -1126,6 +1152,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clean_heading_anchor_ids_are_not_chrome, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_author_bio, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_relaxed_pass_drops_footer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_promo_before_last_paragraph, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_keeps_long_paragraph_beside_the_container, setup,
