@@ -743,6 +743,7 @@ static void test_clean_boiler_lines(void **ctx)
     assert_false(nf_boiler_classify(b, "post hentry comments-open", NULL, NULL));
     assert_true(nf_boiler_classify(b, NULL, "Site-Nav", NULL)); /* "^nav" starts a word */
     assert_false(nf_boiler_classify(b, "canvas-wrap", NULL, NULL));
+    assert_true(nf_boiler_classify(b, "wp-caption-text", NULL, NULL)); /* captions, as figcaption */
     /* prefixes: "posted_" needs the space, and the paragraph must be short */
     assert_true(nf_boiler_line(b, "Posted by admin", 15));
     assert_false(nf_boiler_line(b, "Postedition rules", 17));
