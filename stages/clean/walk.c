@@ -31,7 +31,7 @@
 #define F_SKIP 2u  /* not entered at all (no text, no metadata below) */
 #define F_QUIET 4u /* entered for metadata only: its text is chrome */
 #define F_RELAX 8u /* with F_QUIET: chrome only in the first pass (the relaxed one keeps it) */
-#define F_FOOT 16u /* with F_RELAX: the relaxed pass drops it too, unless it holds the page */
+#define F_HOLD 16u /* with F_RELAX: the relaxed pass drops it too, unless it holds the page */
 
 struct tagdef {
     const char *name;
@@ -45,7 +45,7 @@ static const struct tagdef tagdefs[] = {
     {"address", T_ADDRESS, F_BLOCK},
     {"applet", T_OTHER, F_SKIP},
     {"article", T_ARTICLE, F_BLOCK},
-    {"aside", T_OTHER, F_BLOCK | F_QUIET | F_RELAX},
+    {"aside", T_OTHER, F_BLOCK | F_QUIET | F_RELAX | F_HOLD},
     {"audio", T_OTHER, F_SKIP},
     {"blockquote", T_BLOCKQUOTE, F_BLOCK},
     {"body", T_BODY, F_BLOCK},
@@ -65,7 +65,7 @@ static const struct tagdef tagdefs[] = {
     {"fieldset", T_OTHER, F_BLOCK},
     {"figcaption", T_OTHER, F_BLOCK | F_QUIET | F_RELAX},
     {"figure", T_OTHER, F_BLOCK},
-    {"footer", T_OTHER, F_BLOCK | F_QUIET | F_RELAX | F_FOOT},
+    {"footer", T_OTHER, F_BLOCK | F_QUIET | F_RELAX | F_HOLD},
     {"form", T_FORM, F_BLOCK},
     {"frame", T_OTHER, F_SKIP},
     {"frameset", T_OTHER, F_SKIP},
@@ -499,8 +499,8 @@ static int enter(struct walker *w, xmlNode *node)
              (!strcasecmp(a.role, "dialog") || !strcasecmp(a.role, "alertdialog")))) {
             quiet = 1;
         }
-        if (w->relaxed && (d->flags & F_FOOT) && !w->quiet && !holds_page(w, node)) {
-            quiet = 1; /* a footer never holds the article, unless it is left open around it */
+        if (w->relaxed && (d->flags & F_HOLD) && !w->quiet && !holds_page(w, node)) {
+            quiet = 1; /* footers, asides: never the article, unless left open around it */
         }
         /* a form around the whole page (ASP.NET) is not chrome; other forms are */
         if (d->tag == T_FORM && !w->relaxed && node->parent && node->parent->name &&
