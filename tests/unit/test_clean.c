@@ -745,6 +745,8 @@ static void test_clean_boiler_lines(void **ctx)
     assert_false(nf_boiler_classify(b, "canvas-wrap", NULL, NULL));
     assert_true(nf_boiler_classify(b, "wp-caption-text", NULL, NULL)); /* captions, as figcaption */
     assert_true(nf_boiler_classify(b, "editorial-disclaimer", NULL, NULL));
+    assert_true(nf_boiler_classify(b, "affiliate-disclosure", NULL, NULL));
+    assert_true(nf_boiler_classify(b, "image-legend", NULL, NULL)); /* a caption */
     assert_true(nf_boiler_classify(b, "article-cta", NULL, NULL));
     assert_false(nf_boiler_classify(b, "factas", NULL, NULL)); /* "^cta" starts a word */
     /* prefixes: "posted_" needs the space, and the paragraph must be short */
