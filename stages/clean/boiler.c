@@ -1,8 +1,9 @@
 /* boiler.c - recognisers for site chrome, used by the clean stage's extractor (extract.c):
  * class/id names of menus, share bars, cookie notices and the like, ARIA roles, and whole
  * paragraphs that are chrome ("Read more", "Visited 12 times", "Photo: Reuters").
- * The phrase and name lists are loaded from config/clean/ (class_*.txt, line_*.txt) (nf_boiler_load) in the stage's
- * init; date words, counters and ARIA roles describe fixed conventions and stay in code.
+ * The phrase and name lists are loaded from config/clean/ (class_*.txt, line_*.txt)
+ * (nf_boiler_load) in the stage's init; date words, counters and ARIA roles describe fixed
+ * conventions and stay in code.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -38,11 +39,12 @@ struct patset {
 
 struct nf_boiler {
     struct patset drop, weak, pos; /* class_chrome.txt, class_weak.txt, class_content.txt */
-    struct patset overlay;          /* class_overlay.txt */
-    struct patset exact;            /* line_exact.txt, sorted for bsearch */
-    struct patset prefix;           /* line_prefix.txt */
-    struct patset credit;           /* line_credit.txt */
-    struct patset promo;            /* line_promo.txt */
+    struct patset overlay;         /* class_overlay.txt */
+    struct patset body;            /* class_body.txt */
+    struct patset exact;           /* line_exact.txt, sorted for bsearch */
+    struct patset prefix;          /* line_prefix.txt */
+    struct patset credit;          /* line_credit.txt */
+    struct patset promo;           /* line_promo.txt */
 };
 
 static int cmp_pat_first(const void *a, const void *b)
@@ -99,8 +101,8 @@ static void patset_free(struct patset *ps)
 }
 
 /* Load dir/name into *ps. Returns 0 or a negative nf_err with errstr filled. */
-static int patset_load(const char *dir, const char *name, enum list_kind kind,
-                       struct patset *ps, char *errstr, size_t errstr_size)
+static int patset_load(const char *dir, const char *name, enum list_kind kind, struct patset *ps,
+                       char *errstr, size_t errstr_size)
 {
     int err = 0;
     char path[4096], line[MAX_LINE_LEN + 2];
@@ -198,6 +200,7 @@ int nf_boiler_load(const char *dir, struct nf_boiler **out, char *errstr, size_t
         (err = patset_load(dir, "class_weak.txt", L_NAMES, &b->weak, errstr, errstr_size)) ||
         (err = patset_load(dir, "class_content.txt", L_NAMES, &b->pos, errstr, errstr_size)) ||
         (err = patset_load(dir, "class_overlay.txt", L_NAMES, &b->overlay, errstr, errstr_size)) ||
+        (err = patset_load(dir, "class_body.txt", L_NAMES, &b->body, errstr, errstr_size)) ||
         (err = patset_load(dir, "line_exact.txt", L_PHRASES, &b->exact, errstr, errstr_size)) ||
         (err = patset_load(dir, "line_prefix.txt", L_PREFIX, &b->prefix, errstr, errstr_size)) ||
         (err = patset_load(dir, "line_credit.txt", L_PHRASES, &b->credit, errstr, errstr_size)) ||
@@ -220,6 +223,7 @@ void nf_boiler_free(struct nf_boiler *b)
     patset_free(&b->weak);
     patset_free(&b->pos);
     patset_free(&b->overlay);
+    patset_free(&b->body);
     patset_free(&b->exact);
     patset_free(&b->prefix);
     patset_free(&b->credit);
@@ -278,7 +282,7 @@ static int is_ad_name(const char *name, size_t len)
 
 /* Classify one name: *neg / *pos / *weak set when it matches. */
 static void classify_name(const struct nf_boiler *b, const char *raw, size_t len, int *drop,
-                          int *weak, int *pos, int *overlay)
+                          int *weak, int *pos, int *overlay, int *body)
 {
     char name[80];
     if (len >= sizeof(name)) {
@@ -290,21 +294,21 @@ static void classify_name(const struct nf_boiler *b, const char *raw, size_t len
     name[len] = '\0';
     /* a chrome word in the same name wins over a content word: "related-content",
      * "comment-body", "article-share" are chrome; "subheadline" is not a header */
-    if ((match_any(name, len, &b->drop) || is_ad_name(name, len)) &&
-        !strstr(name, "subhead") && strcmp(name, "hentry") && !strstr(name, "main-content") &&
-        !strstr(name, "main-canvas")) {
+    if ((match_any(name, len, &b->drop) || is_ad_name(name, len)) && !strstr(name, "subhead") &&
+        strcmp(name, "hentry") && !strstr(name, "main-content") && !strstr(name, "main-canvas")) {
         *drop = 1;
         *overlay |= match_any(name, len, &b->overlay);
     } else if (match_any(name, len, &b->weak)) {
         *weak = 1;
     } else if (match_any(name, len, &b->pos)) {
         *pos = 1;
+        *body |= match_any(name, len, &b->body);
     }
 }
 
 /* Class names are split on whitespace; each is judged alone. */
-static void classify_attr(const struct nf_boiler *b, const char *v, int *drop, int *weak,
-                          int *pos, int *overlay)
+static void classify_attr(const struct nf_boiler *b, const char *v, int *drop, int *weak, int *pos,
+                          int *overlay, int *body)
 {
     const char *p = v;
     int guard = 0;
@@ -317,17 +321,18 @@ static void classify_attr(const struct nf_boiler *b, const char *v, int *drop, i
             p++;
         }
         if (p > s) {
-            classify_name(b, s, (size_t)(p - s), drop, weak, pos, overlay);
+            classify_name(b, s, (size_t)(p - s), drop, weak, pos, overlay, body);
         }
     }
 }
 
 void nf_boiler_judge(const struct nf_boiler *b, const char *attr, struct nf_boiler_verdict *v)
 {
-    int drop = 0, weak = 0, pos = 0, overlay = 0;
+    int drop = 0, weak = 0, pos = 0, overlay = 0, body = 0;
     if (attr) {
-        classify_attr(b, attr, &drop, &weak, &pos, &overlay);
+        classify_attr(b, attr, &drop, &weak, &pos, &overlay, &body);
     }
+    v->body = (unsigned char)body;
     v->overlay = (unsigned char)overlay;
     v->drop = (unsigned char)drop;
     v->weak = (unsigned char)weak;
@@ -538,6 +543,12 @@ int nf_boiler_line(const struct nf_boiler *b, const char *s, size_t len)
     }
     if (n < 80) {
         if (contains_any(low, &b->credit)) {
+            return 1;
+        }
+    } else if (n < 250 && len > 0 && s[len - 1] == ')') {
+        /* a caption that closes with its credit in brackets: "... (Name / iStock.com)" */
+        char *open = strrchr(low, '(');
+        if (open && low + n - open < 60 && contains_any(open, &b->credit)) {
             return 1;
         }
     }

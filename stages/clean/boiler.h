@@ -1,7 +1,8 @@
 /* boiler.h - boilerplate recognisers for the clean stage: class/id/role names of site chrome
  * (menus, share bars, cookie notices...) and whole text lines that are chrome ("Read more",
- * view counters, image credits). The lists come from files (config/clean/ (class_*.txt, line_*.txt)) loaded once;
- * the loaded struct nf_boiler is read-only afterwards and may be shared by threads.
+ * view counters, image credits). The lists come from files (config/clean/ (class_*.txt,
+ * line_*.txt)) loaded once; the loaded struct nf_boiler is read-only afterwards and may be shared
+ * by threads.
  */
 #ifndef NF_CLEAN_BOILER_H
 #define NF_CLEAN_BOILER_H
@@ -10,9 +11,10 @@
 
 struct nf_boiler;
 
-/* Load the lists from dir (class_chrome.txt, class_weak.txt, class_content.txt, line_exact.txt,
- * line_prefix.txt, line_credit.txt, line_promo.txt, class_overlay.txt). Returns 0 and *out (free with
- * nf_boiler_free), or a negative nf_err with errstr filled. */
+/* Load the lists from dir (class_chrome.txt, class_weak.txt, class_content.txt, class_body.txt,
+ * line_exact.txt,
+ * line_prefix.txt, line_credit.txt, line_promo.txt, class_overlay.txt). Returns 0 and *out (free
+ * with nf_boiler_free), or a negative nf_err with errstr filled. */
 int nf_boiler_load(const char *dir, struct nf_boiler **out, char *errstr, size_t errstr_size);
 void nf_boiler_free(struct nf_boiler *b); /* NULL is fine */
 
@@ -27,6 +29,7 @@ int nf_boiler_classify(const struct nf_boiler *b, const char *cls, const char *i
 struct nf_boiler_verdict {
     unsigned char drop, weak, pos; /* a name marks chrome / weakly chrome / content */
     unsigned char overlay;         /* a chrome name is an overlay's (cookie, popup, modal) */
+    unsigned char body;            /* a content name is an article body's (class_body.txt) */
 };
 void nf_boiler_judge(const struct nf_boiler *b, const char *attr,
                      struct nf_boiler_verdict *v); /* attr may be NULL */

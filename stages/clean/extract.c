@@ -21,14 +21,59 @@
 #include "strip.h"
 #include "walk.h"
 
-#define RETRY_BELOW_BYTES 1000  /* shorter results trigger a second, relaxed pass */
-#define RETRY_MIN_GAIN 100      /* bytes the relaxed pass must add to be preferred */
-#define WEAK_BELOW_BYTES 60     /* shorter lines without a sentence end are weak */
-#define PARTS_LEVELS 6          /* how far up parts of a cut article may meet */
-#define LD_BODY_BELOW_BYTES 300 /* less text than this: try the JSON-LD articleBody */
-#define BOX_MIN_BLOCKS 2        /* a box of the article needs this many lines to be judged */
-#define BOX_LINK_NUM 1          /* ... and is chrome above this link density (NUM / DEN) */
+#ifdef NF_CLEAN_TRACE
+#include <stdio.h>
+/* Trace builds (-DNF_CLEAN_TRACE) print the candidates and block verdicts to stderr. */
+static void trace_node(const char *what, const xmlNode *n, double score)
+{
+    const char *cls = NULL, *id = NULL;
+    for (const xmlAttr *a = n->properties; a; a = a->next) {
+        if (a->children && a->children->type == XML_TEXT_NODE) {
+            if (!strcmp((const char *)a->name, "class")) {
+                cls = (const char *)a->children->content;
+            } else if (!strcmp((const char *)a->name, "id")) {
+                id = (const char *)a->children->content;
+            }
+        }
+    }
+    fprintf(stderr, "%s <%s class=\"%s\" id=\"%s\"> %.1f\n", what, (const char *)n->name,
+            cls ? cls : "", id ? id : "", score);
+}
+#define TRACE_NODE(what, n, score) trace_node(what, n, score)
+static const xmlNode *trace_root;
+static int is_ancestor(const xmlNode *anc, const xmlNode *n);
+/* Levels from n up to the lowest ancestor it shares with the chosen root. */
+static int trace_lca(const xmlNode *n)
+{
+    int d = 0;
+    for (const xmlNode *p = n; p && trace_root; p = p->parent, d++) {
+        if (is_ancestor(p, trace_root)) {
+            return d;
+        }
+    }
+    return -1;
+}
+#else
+#define TRACE_NODE(what, n, score) ((void)0)
+#endif
+
+#define RETRY_BELOW_BYTES 1000   /* shorter results trigger a second, relaxed pass */
+#define RETRY_MIN_GAIN 100       /* bytes the relaxed pass must add to be preferred */
+#define WEAK_BELOW_BYTES 60      /* shorter lines without a sentence end are weak */
+#define PARTS_LEVELS 6           /* how far up parts of a cut article may meet */
+#define LD_BODY_BELOW_BYTES 1000 /* less text than this: try the JSON-LD articleBody */
+#define BOX_MIN_BLOCKS 2         /* a box of the article needs this many lines to be judged */
+#define BOX_LINK_NUM 1           /* ... and is chrome above this link density (NUM / DEN) */
 #define BOX_LINK_DEN 2
+#define BODY_MIN_BYTES 250
+#define UNCLE_LEVELS 2 /* paragraphs beside the root's ancestors this far up may join */
+#define UNCLE_MIN_BYTES                                                                            \
+    200 /* ... when they have this much text and few links */ /* a body-named container needs this \
+                                                                 much text to be chosen */
+#define PROMO_LAST_BLOCKS 3    /* closing calls to action are looked for this far back */
+#define PROMO_MAX_BYTES 300    /* ... in paragraphs shorter than this */
+#define BIO_MAX_BYTES 600      /* longer paragraphs naming the author are not a bio */
+#define REPEAT_BELOW_BYTES 200 /* a shorter line right after the same line is a duplicate */
 
 static double final_score(const struct cand *c)
 {
@@ -125,6 +170,12 @@ static int select_article(struct walker *w, xmlNode *body)
         }
     }
     top = tops[0];
+#ifdef NF_CLEAN_TRACE
+    trace_root = NULL;
+#endif
+    for (int j = 0; j < 5 && tops[j]; j++) {
+        TRACE_NODE("top", tops[j]->node, tops[j]->score);
+    }
     if (!top) {
         if (!body) {
             return 0;
@@ -188,11 +239,33 @@ static int select_article(struct walker *w, xmlNode *body)
         }
         tn = tn->parent;
     }
+    /* a container named as the article's body ("entry-content", itemprop=articleBody) that holds
+     * prose is the article: above the scored root it adds the parts the scores missed, apart
+     * from it the scores went astray; inside it, it is the same text without the edges */
+    struct cand *bc = NULL;
+    for (size_t i = 0; i < w->ncands; i++) {
+        struct cand *c = &w->cands[i];
+        if (c->body && c->bytes >= BODY_MIN_BYTES && c->link * 4 < c->bytes &&
+            (!bc || c->bytes > bc->bytes)) {
+            bc = c;
+        }
+    }
+    if (bc && bc->node != tn) {
+        size_t tb = cand_index(tn) ? w->cands[cand_index(tn) - 1].bytes : 0;
+        if (!is_ancestor(tn, bc->node) || bc->bytes * 10 >= tb * 7) {
+            TRACE_NODE("body", bc->node, bc->score);
+            tn = bc->node;
+        }
+    }
     struct cand *tc = nf_walk_cand(w, tn, 0, &err);
     if (!tc) {
         return err;
     }
     tc->included = 1;
+    TRACE_NODE("chosen", tn, tc->score);
+#ifdef NF_CLEAN_TRACE
+    trace_root = tn;
+#endif
     double top_score = tc->scored ? tc->score : best;
     /* siblings that look like more of the article */
     if (!tn->parent || tn == body) {
@@ -231,8 +304,27 @@ static int select_article(struct walker *w, xmlNode *body)
             take = 1; /* short linkless paragraphs between the article's parts */
         }
         sc->included |= take;
+        TRACE_NODE(take ? "sibling+" : "sibling-", s, sc->scored ? sc->score : -(double)sc->bytes);
     }
     include_parts(w, tn);
+    /* long prose paragraphs next to the root's parent or grandparent: the article's text
+     * that the markup left outside its container */
+    xmlNode *anc = tn->parent;
+    for (int l = 0; l < UNCLE_LEVELS && anc && anc->parent && anc != body; l++, anc = anc->parent) {
+        guard = 0;
+        for (xmlNode *s = anc->parent->children; s && guard < 4096; s = s->next, guard++) {
+            size_t si;
+            if (s == anc || s->type != XML_ELEMENT_NODE || strcmp((const char *)s->name, "p") ||
+                !(si = cand_index(s))) {
+                continue;
+            }
+            struct cand *sc = &w->cands[si - 1];
+            if (sc->bytes >= UNCLE_MIN_BYTES && sc->link * 10 < sc->bytes) {
+                sc->included = 1;
+                TRACE_NODE("uncle", s, (double)sc->bytes);
+            }
+        }
+    }
     return 0;
 }
 
@@ -300,7 +392,8 @@ static enum verdict judge_block(const struct walker *w, const struct block *b,
     if (is_byline_line(s, b->len, mo->byline)) {
         return BYLINE;
     }
-    if (prev && prev->len == b->len && !memcmp(w->text.data + prev->off, s, b->len)) {
+    if (prev && prev->len == b->len && b->len < REPEAT_BELOW_BYTES &&
+        !memcmp(w->text.data + prev->off, s, b->len)) {
         return REPEAT;
     }
     return KEEP;
@@ -480,6 +573,51 @@ static void trim_edges(const struct walker *w, unsigned char *v)
     }
 }
 
+/* Calls to action among the article's last three paragraphs (subscribe, get the app, support
+ * us), also when a real paragraph follows them: trim_edges stops at the first of those. */
+static void drop_closing_promos(const struct walker *w, unsigned char *v)
+{
+    int seen = 0;
+    for (size_t i = w->nblocks; i-- > 0 && seen < PROMO_LAST_BLOCKS;) {
+        if (v[i] != KEEP) {
+            continue;
+        }
+        seen++;
+        const struct block *b = &w->blocks[i];
+        if (b->len < PROMO_MAX_BYTES && nf_boiler_promo(w->boiler, w->text.data + b->off, b->len)) {
+            v[i] = CHROME;
+        }
+    }
+}
+
+/* An author's bio closes many articles: a paragraph among the last three that starts with the
+ * byline's name ("Jane Roe is a reporter...") goes, with what follows it. */
+static void drop_author_bio(const struct walker *w, const struct nf_meta_out *mo, unsigned char *v)
+{
+    const char *by = mo->byline;
+    size_t bl = by ? strlen(by) : 0;
+    if (bl < 5 || !strchr(by, ' ')) {
+        return; /* a person's name has two words */
+    }
+    int seen = 0;
+    for (size_t i = w->nblocks; i-- > 0 && seen < 3;) {
+        if (v[i] != KEEP) {
+            continue;
+        }
+        seen++;
+        const struct block *b = &w->blocks[i];
+        const char *s = w->text.data + b->off;
+        if (b->len > bl + 20 && b->len < BIO_MAX_BYTES && !strncmp(s, by, bl) && s[bl] == ' ') {
+            for (size_t k = i; k < w->nblocks; k++) {
+                if (v[k] == KEEP) {
+                    v[k] = BYLINE;
+                }
+            }
+            return;
+        }
+    }
+}
+
 static int assemble(struct walker *w, const struct nf_meta_out *mo, struct nf_buf *out)
 {
     int err = 0;
@@ -512,6 +650,18 @@ static int assemble(struct walker *w, const struct nf_meta_out *mo, struct nf_bu
     rescue_lead(w, mo, v);
     rescue_head_prose(w, v);
     trim_edges(w, v);
+    drop_author_bio(w, mo, v);
+    drop_closing_promos(w, v);
+#ifdef NF_CLEAN_TRACE
+    for (size_t i = 0; i < w->nblocks; i++) {
+        const struct block *b = &w->blocks[i];
+        const xmlNode *box = v[i] == OUTSIDE ? NULL : box_of(w, b);
+        fprintf(stderr, "  [%d] %-8s l%-4zu k%-4zu b%05x d%d %.*s\n", v[i],
+                (const char *)b->owner->name, b->len, b->link,
+                (unsigned)((uintptr_t)box >> 4) & 0xfffffu, trace_lca(b->owner), (int)b->len,
+                w->text.data + b->off);
+    }
+#endif
     for (size_t i = 0; i < w->nblocks && !err; i++) {
         if (v[i] != KEEP) {
             continue;
@@ -625,6 +775,9 @@ int nf_extract_run(const char *html, size_t len, const char *encoding, const cha
         free(skim);
     }
     xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
+#ifdef NF_CLEAN_TRACE
+    fprintf(stderr, "PAGE %s\n", url ? url : "");
+#endif
     w.collect_meta = 1;
     if (root && (err = extract_pass(&w, root))) {
         err = nf_seterr(errstr, errstr_size, err, "extraction failed: %s", nf_strerror(err));
@@ -642,6 +795,9 @@ int nf_extract_run(const char *html, size_t len, const char *encoding, const cha
         nf_walk_reset(&w);
         w.collect_meta = 0;
         w.relaxed = 1;
+#ifdef NF_CLEAN_TRACE
+        fprintf(stderr, "RELAXED\n");
+#endif
         if ((err = extract_pass(&w, root)) || (err = assemble(&w, &res->meta, &out2))) {
             nf_buf_free(&out2);
             err = nf_seterr(errstr, errstr_size, err, "extraction failed: %s", nf_strerror(err));

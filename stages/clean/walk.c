@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#ifdef NF_CLEAN_TRACE
+#include <stdio.h>
+#endif
 
 #include "boiler.h"
 #include "meta.h"
@@ -20,11 +23,15 @@
 
 #define MIN_PARA_BYTES 25 /* shorter blocks do not score their ancestors */
 #define SCORE_LEVELS 5    /* ancestors that receive a paragraph's score */
+#define HOLDS_PAGE_NUM 1  /* a chrome-named element with more than NUM/DEN of the page's text */
+#define HOLDS_PAGE_DEN 2  /* ... is a layout wrapper */
+#define SLUG_MIN_WORDS 5  /* an id of this many words is a heading's anchor */
 
 #define F_BLOCK 1u /* ends the current text block */
 #define F_SKIP 2u  /* not entered at all (no text, no metadata below) */
 #define F_QUIET 4u /* entered for metadata only: its text is chrome */
 #define F_RELAX 8u /* with F_QUIET: chrome only in the first pass (the relaxed one keeps it) */
+#define F_HOLD 16u /* with F_RELAX: the relaxed pass drops it too, unless it holds the page */
 
 struct tagdef {
     const char *name;
@@ -38,7 +45,7 @@ static const struct tagdef tagdefs[] = {
     {"address", T_ADDRESS, F_BLOCK},
     {"applet", T_OTHER, F_SKIP},
     {"article", T_ARTICLE, F_BLOCK},
-    {"aside", T_OTHER, F_BLOCK | F_QUIET | F_RELAX},
+    {"aside", T_OTHER, F_BLOCK | F_QUIET | F_RELAX | F_HOLD},
     {"audio", T_OTHER, F_SKIP},
     {"blockquote", T_BLOCKQUOTE, F_BLOCK},
     {"body", T_BODY, F_BLOCK},
@@ -58,7 +65,7 @@ static const struct tagdef tagdefs[] = {
     {"fieldset", T_OTHER, F_BLOCK},
     {"figcaption", T_OTHER, F_BLOCK | F_QUIET | F_RELAX},
     {"figure", T_OTHER, F_BLOCK},
-    {"footer", T_OTHER, F_BLOCK | F_QUIET | F_RELAX},
+    {"footer", T_OTHER, F_BLOCK | F_QUIET | F_RELAX | F_HOLD},
     {"form", T_FORM, F_BLOCK},
     {"frame", T_OTHER, F_SKIP},
     {"frameset", T_OTHER, F_SKIP},
@@ -391,6 +398,55 @@ static void judge_class(struct walker *w, const char *cls, struct nf_boiler_verd
     e->v = *v;
 }
 
+/* Bytes of text under n (whitespace included, scripts and styles left out), counting stops
+ * once past limit. */
+static size_t text_bytes(const xmlNode *n, size_t limit)
+{
+    size_t total = 0;
+    const xmlNode *c = n->children;
+    while (c && total <= limit) {
+        if (c->type == XML_TEXT_NODE && c->content) {
+            total += strlen((const char *)c->content);
+        }
+        if (c->type == XML_ELEMENT_NODE && c->children &&
+            !(tag_lookup((const char *)c->name)->flags & F_SKIP)) {
+            c = c->children;
+            continue;
+        }
+        while (c && !c->next && c != n) {
+            c = c->parent;
+        }
+        if (!c || c == n) {
+            break;
+        }
+        c = c->next;
+    }
+    return total;
+}
+
+/* Does an element that its name, role or tag marks as chrome hold most of the page's text?
+ * Then it is a layout wrapper ("content-sidebar-wrap", "off-canvas-wrap", a <header> left
+ * open around the page) and not chrome. */
+static int holds_page(const struct walker *w, const xmlNode *n)
+{
+    size_t limit = w->page_bytes / HOLDS_PAGE_DEN * HOLDS_PAGE_NUM;
+    return w->page_bytes > 0 && text_bytes(n, limit) > limit;
+}
+
+/* An id made of many words ("sharing-with-a-single-developer") is an anchor made from a
+ * heading (documentation generators, wikis), not the name of a chrome box. */
+static int is_slug(const char *id)
+{
+    int words = 1;
+    for (const char *p = id; *p; p++) {
+        if (*p == ' ') {
+            return 0;
+        }
+        words += (*p == '-' || *p == '_') && p[1] && p[1] != '-' && p[1] != '_';
+    }
+    return words >= SLUG_MIN_WORDS;
+}
+
 /* Enter an element. Returns 1 if a frame was pushed (descend), 0 if skipped, or an error. */
 static int enter(struct walker *w, xmlNode *node)
 {
@@ -407,7 +463,7 @@ static int enter(struct walker *w, xmlNode *node)
     if ((d->flags & F_SKIP) || w->nframes >= MAX_DEPTH) {
         return 0;
     }
-    int weight = 0;
+    int weight = 0, body_named = 0;
     int quiet = (d->flags & F_QUIET) && !(w->relaxed && (d->flags & F_RELAX));
     if (d->tag == T_HEADER && (w->in_article || names_article(a.cls))) {
         /* an article's <header> holds its headline and lead, sometimes its text: the headline
@@ -415,23 +471,36 @@ static int enter(struct walker *w, xmlNode *node)
         quiet = 0;
     }
     if (d->tag != T_HTML && d->tag != T_BODY) {
-        struct nf_boiler_verdict vc = {0, 0, 0, 0}, vi = {0, 0, 0, 0};
+        struct nf_boiler_verdict vc = {0, 0, 0, 0, 0}, vi = {0, 0, 0, 0, 0};
         if (a.cls) {
             judge_class(w, a.cls, &vc);
         }
-        if (a.id) {
+        if (a.id && !is_slug(a.id)) {
             nf_boiler_judge(w->boiler, a.id, &vi);
         }
+        body_named = ((vc.body || vi.body) && !vc.drop && !vi.drop) ||
+                     (a.itemprop && !strcasecmp(a.itemprop, "articleBody"));
         /* headings are judged by what follows them (assemble), not by their names: ids
          * like "nav_section_2" are anchors for a table of contents */
+        int overlay = 0;
         if (nf_boiler_combine(&vc, &vi, &weight) && d->tag != T_MAIN && !is_heading(d->tag) &&
-            (!w->relaxed || nf_boiler_overlay(&vc, &vi))) {
+            (!w->relaxed || (overlay = nf_boiler_overlay(&vc, &vi)))) {
             quiet = 1; /* the relaxed pass still drops overlays: they never hold the article */
         }
-        if (is_hidden(&a) || (a.role && !w->relaxed && nf_boiler_role_drops(a.role)) ||
-            (a.role && w->relaxed && (!strcasecmp(a.role, "dialog") ||
-                                      !strcasecmp(a.role, "alertdialog")))) {
+        if (a.role && !w->relaxed && nf_boiler_role_drops(a.role)) {
             quiet = 1;
+        }
+        if (quiet && !overlay && !w->quiet && !w->relaxed && d->tag != T_FORM &&
+            (d->flags & (F_QUIET | F_RELAX)) != F_QUIET && holds_page(w, node)) {
+            quiet = 0;
+        }
+        if (is_hidden(&a) ||
+            (a.role && w->relaxed &&
+             (!strcasecmp(a.role, "dialog") || !strcasecmp(a.role, "alertdialog")))) {
+            quiet = 1;
+        }
+        if (w->relaxed && (d->flags & F_HOLD) && !w->quiet && !holds_page(w, node)) {
+            quiet = 1; /* footers, asides: never the article, unless left open around it */
         }
         /* a form around the whole page (ASP.NET) is not chrome; other forms are */
         if (d->tag == T_FORM && !w->relaxed && node->parent && node->parent->name &&
@@ -439,6 +508,25 @@ static int enter(struct walker *w, xmlNode *node)
             quiet = 1;
         }
     }
+    if (!quiet && !w->quiet && body_named) {
+        struct cand *c = nf_walk_cand(w, node, 0, &err);
+        if (!c) {
+            return err;
+        }
+        c->body = 1;
+    }
+#ifdef NF_CLEAN_TRACE
+    if (quiet && !w->quiet && !w->relaxed) {
+        xmlChar *t = xmlNodeGetContent(node);
+        size_t tl = t ? strlen((const char *)t) : 0;
+        if (tl > 400) {
+            fprintf(stderr, "QUIET %zu <%s class=\"%s\" id=\"%s\" role=\"%s\"> hidden=%d\n", tl,
+                    (const char *)node->name, a.cls ? a.cls : "", a.id ? a.id : "",
+                    a.role ? a.role : "", is_hidden(&a));
+        }
+        xmlFree(t);
+    }
+#endif
     if ((d->flags & F_BLOCK) && !w->quiet && (err = flush(w))) {
         return err;
     }
@@ -496,6 +584,7 @@ static int leave(struct walker *w)
 int nf_walk_run(struct walker *w, xmlNode *root)
 {
     int err = 0;
+    w->page_bytes = text_bytes(root, SIZE_MAX);
     xmlNode *node = root;
     while (node) {
         if (++w->nodes > w->max_nodes) {

@@ -68,6 +68,7 @@ struct cand {
     size_t bytes, link; /* visible text of the subtree, and the part inside links */
     int scored;         /* received paragraph scores (else: a bare <p> kept for its totals) */
     int included;
+    int body; /* named as an article body (class_body.txt, itemprop=articleBody) */
 };
 
 struct frame {
@@ -99,6 +100,7 @@ struct walker {
     size_t nframes;
     size_t cur_start, cur_link; /* the block being collected */
     size_t total_bytes, total_link;
+    size_t page_bytes; /* text under the root (first pass), to tell wrappers from chrome */
     int quiet, in_link, in_pre, in_article, pending_space;
     size_t nodes, max_nodes;
     int truncated;

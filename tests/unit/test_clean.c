@@ -265,9 +265,10 @@ static void test_clean_drops_link_box_inside_article(void **ctx)
     json_t *rec = run_with_chrome(*ctx, "<div class='box'><p>The council will publish the plans "
                                         "on <a href='/plans'>its website</a> next week.</p><p>"
                                         "Residents can comment until the end of March.</p></div>");
-    assert_string_equal(text_of(rec), P1 "\n\n" P2 "\n\nThe council will publish the plans on "
-                                      "its website next week.\n\nResidents can comment until the "
-                                      "end of March.\n\n" P3);
+    assert_string_equal(text_of(rec),
+                        P1 "\n\n" P2 "\n\nThe council will publish the plans on "
+                           "its website next week.\n\nResidents can comment until the "
+                           "end of March.\n\n" P3);
     json_decref(rec);
 }
 
@@ -381,6 +382,115 @@ static void test_clean_relaxed_pass_finds_article_in_chrome_named_container(void
                            "</div></div></body></html>",
                            NULL);
     assert_string_equal(text_of(rec), P1 " " P2 "\n\n" P2 " " P3 "\n\n" P3 " " P1);
+    json_decref(rec);
+}
+
+/* A chrome-named element that holds most of the page's text is a layout wrapper: the first pass
+ * keeps it, and so still drops the real chrome inside it (which the relaxed pass would keep). */
+static void test_clean_chrome_named_wrapper_of_the_page_is_kept(void **ctx)
+{
+    json_t *rec = run_html(*ctx,
+                           "<html><body><div class='content-sidebar-wrap'><div class='main'>"
+                           "<p>" P1 "</p><p>" P2 "</p><div class='related-box'><p>The mayor also "
+                           "opened a new playground in the northern district last week, officials "
+                           "said.</p></div><p>" P3 "</p></div></div></body></html>",
+                           NULL);
+    assert_string_equal(text_of(rec), ARTICLE_EXPECTED);
+    json_decref(rec);
+}
+
+/* Ids made from headings ("sharing-with-a-single-developer") are anchors, not chrome names. */
+static void test_clean_heading_anchor_ids_are_not_chrome(void **ctx)
+{
+    json_t *rec = run_html(*ctx,
+                           "<html><body><div class='body'><div class='section' id='intro'><p>" P1
+                           "</p></div><div class='section' id='sharing-with-a-single-developer'>"
+                           "<p>" P2 "</p></div><div class='section' id='notes'><p>" P3
+                           "</p></div></div></body></html>",
+                           NULL);
+    assert_string_equal(text_of(rec), ARTICLE_EXPECTED);
+    json_decref(rec);
+}
+
+/* A container named as the article's body (here by itemprop) wins over the best-scoring box inside
+ * it, so the subheading and the table below the first paragraphs stay. */
+static void test_clean_prefers_body_named_container(void **ctx)
+{
+    json_t *rec =
+        run_html(*ctx,
+                 "<html><body><div class='x' itemprop='articleBody'><div class='lead'><p>" P1 " " P2
+                 "</p><p>" P2 " " P3 "</p><p>" P3 " " P1 "</p></div><h2>Timetable</h2>"
+                 "<table><tr><td>Spring: the first stones are laid</td></tr></table>"
+                 "</div></body></html>",
+                 NULL);
+    assert_string_equal(text_of(rec), P1 " " P2 "\n\n" P2 " " P3 "\n\n" P3 " " P1
+                                         "\n\nTimetable\n\nSpring: the first stones are laid");
+    json_decref(rec);
+}
+
+/* A long paragraph that the markup left beside the article's container's parent is text. */
+static void test_clean_keeps_long_paragraph_beside_the_container(void **ctx)
+{
+    json_t *rec = run_html(
+        *ctx,
+        "<html><body><div class='page'><div class='wrap'><div class='text'><p>" P1 " " P2
+        "</p><p>" P2 " " P3 "</p><p>" P3 " " P1 "</p></div><div class='tools'><a href='/p'>"
+        "Print</a></div></div><p>" P1 " " P2 " " P3 "</p></div><div class='foot'><a href='/'>"
+        "Home</a></div></body></html>",
+        NULL);
+    assert_string_equal(text_of(rec),
+                        P1 " " P2 "\n\n" P2 " " P3 "\n\n" P3 " " P1 "\n\n" P1 " " P2 " " P3);
+    json_decref(rec);
+}
+
+/* A call to action near the end goes even when a real paragraph follows it. */
+static void test_clean_drops_promo_before_last_paragraph(void **ctx)
+{
+    json_t *rec = run_html(*ctx,
+                           "<html><body><article><p>" P1 "</p><p>" P2 "</p><p>Our free "
+                           "newsletter brings you the day's stories every morning.</p><p>" P3
+                           "</p></article></body></html>",
+                           NULL);
+    assert_string_equal(text_of(rec), ARTICLE_EXPECTED);
+    json_decref(rec);
+}
+
+/* The relaxed pass (the article's container has a chrome name) still drops a <footer> inside
+ * the article. */
+static void test_clean_relaxed_pass_drops_footer(void **ctx)
+{
+    json_t *rec = run_html(
+        *ctx,
+        "<html><body><nav><a href='/a'>Lighthouse keeper retires after forty years on the rock"
+        "</a> <a href='/b'>Fishing quota talks resume in Brussels after the summer break</a> "
+        "<a href='/c'>Ferry timetable changes for the winter season on all island routes</a> "
+        "<a href='/d'>Harbour festival returns with boats, music and food stalls</a> "
+        "<a href='/e'>New lifeboat station opens at the northern end of the bay</a> "
+        "<a href='/f'>Council publishes plans for the old fish market building</a> "
+        "<a href='/g'>Storm warning issued for the coast as gales are expected</a> "
+        "<a href='/h'>Island school celebrates its hundredth anniversary with a fair</a> "
+        "<a href='/i'>Sailing club wins the regional championship for the third time</a> "
+        "<a href='/j'>Bridge repairs will close the coast road for two weeks in May</a> "
+        "<a href='/k'>Museum shows photographs of the harbour from a century ago</a></nav>"
+        "<div class='share-story'><p>" P1 " " P2 "</p><p>" P2 " " P3 "</p><p>" P3 " " P1
+        "</p><footer><p>The Harbour Gazette is published every Thursday by the harbour "
+        "community trust.</p></footer></div>"
+        "</body></html>",
+        NULL);
+    assert_string_equal(text_of(rec), P1 " " P2 "\n\n" P2 " " P3 "\n\n" P3 " " P1);
+    json_decref(rec);
+}
+
+/* The author's bio after the article (its first words are the byline) is not article text. */
+static void test_clean_drops_author_bio(void **ctx)
+{
+    json_t *rec = run_html(*ctx,
+                           "<html><head><meta name='author' content='Jane Roe'></head><body>"
+                           "<article><p>" P1 "</p><p>" P2 "</p><p>" P3 "</p><p>Jane Roe is a "
+                           "reporter who has covered the harbour and the coast since 2010.</p>"
+                           "</article></body></html>",
+                           NULL);
+    assert_string_equal(text_of(rec), ARTICLE_EXPECTED);
     json_decref(rec);
 }
 
@@ -618,6 +728,13 @@ static void test_clean_boiler_lines(void **ctx)
         assert_true(nf_boiler_line(b, chrome[i], strlen(chrome[i])));
     }
     assert_false(nf_boiler_line(b, P1, strlen(P1)));
+    /* a caption that closes with its credit in brackets; other brackets are text */
+    static const char *const caption = "The stoat wears a white coat in winter and is hard to "
+                                       "see in the snow. (Jane Roe / iStock.com)";
+    assert_true(nf_boiler_line(b, caption, strlen(caption)));
+    static const char *const aside = "The stoat wears a white coat in winter and is hard to "
+                                     "see in the snow (as the rangers say).";
+    assert_false(nf_boiler_line(b, aside, strlen(aside)));
     int weight = 0;
     assert_true(nf_boiler_classify(b, "share-bar", NULL, &weight));
     assert_false(nf_boiler_classify(b, "entry-content", NULL, &weight));
@@ -626,6 +743,12 @@ static void test_clean_boiler_lines(void **ctx)
     assert_false(nf_boiler_classify(b, "post hentry comments-open", NULL, NULL));
     assert_true(nf_boiler_classify(b, NULL, "Site-Nav", NULL)); /* "^nav" starts a word */
     assert_false(nf_boiler_classify(b, "canvas-wrap", NULL, NULL));
+    assert_true(nf_boiler_classify(b, "wp-caption-text", NULL, NULL)); /* captions, as figcaption */
+    assert_true(nf_boiler_classify(b, "editorial-disclaimer", NULL, NULL));
+    assert_true(nf_boiler_classify(b, "affiliate-disclosure", NULL, NULL));
+    assert_true(nf_boiler_classify(b, "image-legend", NULL, NULL)); /* a caption */
+    assert_true(nf_boiler_classify(b, "article-cta", NULL, NULL));
+    assert_false(nf_boiler_classify(b, "factas", NULL, NULL)); /* "^cta" starts a word */
     /* prefixes: "posted_" needs the space, and the paragraph must be short */
     assert_true(nf_boiler_line(b, "Posted by admin", 15));
     assert_false(nf_boiler_line(b, "Postedition rules", 17));
@@ -656,9 +779,9 @@ static void test_clean_lists_dir_is_configurable(void **ctx)
     void *state = NULL;
     struct nf_conf *conf = nf_conf_new(tables);
     assert_non_null(conf);
-    assert_int_equal(nf_conf_set(conf, "clean.lists_dir", "/nonexistent/clean-lists", "test", err,
-                                 sizeof(err)),
-                     0);
+    assert_int_equal(
+        nf_conf_set(conf, "clean.lists_dir", "/nonexistent/clean-lists", "test", err, sizeof(err)),
+        0);
     assert_true(nf_stage_clean.init(conf, &state, err, sizeof(err)) < 0);
     assert_null(state);
     assert_non_null(strstr(err, "/nonexistent/clean-lists/"));
@@ -666,9 +789,11 @@ static void test_clean_lists_dir_is_configurable(void **ctx)
 
     char dir[] = "/tmp/test_clean_lists.XXXXXX";
     assert_non_null(mkdtemp(dir));
-    static const char *const names[] = {"class_chrome.txt", "class_weak.txt", "class_content.txt",
-                                        "line_exact.txt",   "line_prefix.txt", "line_credit.txt",
-                                        "line_promo.txt",   "class_overlay.txt", NULL};
+    static const char *const names[] = {"class_chrome.txt",  "class_weak.txt",
+                                        "class_content.txt", "line_exact.txt",
+                                        "line_prefix.txt",   "line_credit.txt",
+                                        "line_promo.txt",    "class_overlay.txt",
+                                        "class_body.txt",    NULL};
     for (size_t i = 0; names[i]; i++) {
         char path[256];
         snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
@@ -1011,8 +1136,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clean_sample_le_littoral_french, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_share_bar, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_related_links, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_clean_drops_link_box_inside_article, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_clean_drops_link_box_inside_article, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_keeps_drupal_main_canvas, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_relaxed_pass_drops_consent_banner, setup,
                                         teardown),
@@ -1029,6 +1153,17 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clean_keeps_heading_before_prose, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_clean_relaxed_pass_finds_article_in_chrome_named_container, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_chrome_named_wrapper_of_the_page_is_kept, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_clean_heading_anchor_ids_are_not_chrome, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_clean_drops_author_bio, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_relaxed_pass_drops_footer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_drops_promo_before_last_paragraph, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_clean_keeps_long_paragraph_beside_the_container, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_clean_prefers_body_named_container, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_strips_nul_characters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_trims_weak_trailing_lines, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_closing_call_to_action, setup, teardown),
