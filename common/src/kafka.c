@@ -199,6 +199,67 @@ done:
     return err;
 }
 
+int nf_kafka_delete_topics(rd_kafka_t *rk, const char *const *topics, size_t n, int timeout_ms,
+                           char *errstr, size_t errstr_size)
+{
+    int err = 0;
+    char rderr[512];
+    rd_kafka_DeleteTopic_t **dt = calloc(n ? n : 1, sizeof(*dt));
+    rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
+    rd_kafka_AdminOptions_t *opts = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_DELETETOPICS);
+    rd_kafka_event_t *ev = NULL;
+    if (!dt || !q || !opts) {
+        err = nf_seterr(errstr, errstr_size, NF_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    rd_kafka_AdminOptions_set_operation_timeout(opts, timeout_ms, rderr, sizeof(rderr));
+    rd_kafka_AdminOptions_set_request_timeout(opts, timeout_ms, rderr, sizeof(rderr));
+    for (size_t i = 0; i < n; i++) {
+        if (!(dt[i] = rd_kafka_DeleteTopic_new(topics[i]))) {
+            err = nf_seterr(errstr, errstr_size, NF_ERR_NOMEM, "out of memory");
+            goto done;
+        }
+    }
+    rd_kafka_DeleteTopics(rk, dt, n, opts, q);
+    if (!(ev = rd_kafka_queue_poll(q, timeout_ms + 5000))) {
+        err = nf_seterr(errstr, errstr_size, NF_ERR_KAFKA, "DeleteTopics timed out");
+        goto done;
+    }
+    if (rd_kafka_event_error(ev)) {
+        err = nf_seterr(errstr, errstr_size, NF_ERR_KAFKA, "DeleteTopics: %s",
+                        rd_kafka_event_error_string(ev));
+        goto done;
+    }
+    size_t cnt = 0;
+    const rd_kafka_topic_result_t **res =
+        rd_kafka_DeleteTopics_result_topics(rd_kafka_event_DeleteTopics_result(ev), &cnt);
+    for (size_t i = 0; i < cnt; i++) {
+        rd_kafka_resp_err_t terr = rd_kafka_topic_result_error(res[i]);
+        if (terr && terr != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) {
+            err = nf_seterr(errstr, errstr_size, NF_ERR_KAFKA, "delete topic %s: %s",
+                            rd_kafka_topic_result_name(res[i]), rd_kafka_err2str(terr));
+            goto done;
+        }
+    }
+done:
+    if (ev) {
+        rd_kafka_event_destroy(ev);
+    }
+    for (size_t i = 0; dt && i < n; i++) {
+        if (dt[i]) {
+            rd_kafka_DeleteTopic_destroy(dt[i]);
+        }
+    }
+    free(dt);
+    if (opts) {
+        rd_kafka_AdminOptions_destroy(opts);
+    }
+    if (q) {
+        rd_kafka_queue_destroy(q);
+    }
+    return err;
+}
+
 int nf_kafka_wait_ready(rd_kafka_t *rk, int timeout_ms, char *errstr, size_t errstr_size)
 {
     int64_t deadline = nf_mono_ms() + timeout_ms;

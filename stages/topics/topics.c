@@ -1,9 +1,11 @@
 /* topics.c - newsflow-topics: create the pipeline's topics on a Kafka cluster (Admin API), so
  * that setting up a cluster needs no Java tools. Topics that exist already are left as they are.
+ * With topics.delete = true it deletes them instead (benchmarks and tests clean up with it).
  *
  *   newsflow-topics -X kafka.bootstrap.servers=kafka:9092 -X topics.partitions=6
  *   newsflow-topics -X topics.prefix=bench- -X topics.replication=3
  *   newsflow-topics my-extra-topic other-topic           (explicit names instead)
+ *   newsflow-topics -X topics.prefix=bench- -X topics.delete=true
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +24,8 @@ static const struct nf_prop topics_props[] = {
      "prefix of the default topic names (raw-html, cleaned, entities, summaries and the three "
      ".dlq topics)"},
     {"topics.timeout_ms", NF_PROP_INT, "30000", 1000, 600000, NULL, "how long to wait"},
+    {"topics.delete", NF_PROP_BOOL, "false", 0, 0, NULL,
+     "delete the topics (and all their records) instead of creating them"},
     NF_PROP_END,
 };
 
@@ -40,7 +44,8 @@ int main(int argc, char **argv)
         .prog = "newsflow-topics",
         .synopsis = "[-c FILE] [-X key=value]... [TOPIC...]",
         .usage = "Creates the pipeline's topics (or the TOPICs given), each with\n"
-                 "max.message.bytes = 16 MiB for large pages; existing topics are kept.",
+                 "max.message.bytes = 16 MiB for large pages; existing topics are kept.\n"
+                 "With -X topics.delete=true, deletes them (and their records) instead.",
         .tables = tables,
         .set_defaults = topics_defaults,
     };
@@ -79,7 +84,13 @@ int main(int argc, char **argv)
         goto done;
     }
     int timeout = (int)nf_conf_get_int(conf, "topics.timeout_ms");
-    if (nf_kafka_wait_ready(rk, timeout, errstr, sizeof(errstr)) != 0 ||
+    if (nf_conf_get_bool(conf, "topics.delete")) {
+        if (nf_kafka_wait_ready(rk, timeout, errstr, sizeof(errstr)) != 0 ||
+            nf_kafka_delete_topics(rk, topics, n, timeout, errstr, sizeof(errstr)) != 0) {
+            nf_log_error("%s", errstr);
+            goto done;
+        }
+    } else if (nf_kafka_wait_ready(rk, timeout, errstr, sizeof(errstr)) != 0 ||
         nf_kafka_create_topics(rk, topics, n, (int)nf_conf_get_int(conf, "topics.partitions"),
                                (int)nf_conf_get_int(conf, "topics.replication"), timeout, errstr,
                                sizeof(errstr)) != 0) {

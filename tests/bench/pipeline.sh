@@ -104,6 +104,10 @@ new_topics() {
     prefix="bench-$$-$run_id-"
     "$BIN/newsflow-topics" -X topics.prefix="$prefix" -X topics.partitions=6 >/dev/null
 }
+drop_topics() { # delete this run's topics: a full run writes several GB to the broker
+    "$BIN/newsflow-topics" -X topics.prefix="$prefix" -X topics.delete=true >/dev/null ||
+        echo "warning: could not delete the topics ${prefix}*" >&2
+}
 start_stages() { # copies
     local c=$1 i stage in outt
     for stage in clean entities summarize; do
@@ -191,6 +195,7 @@ one_run() { # copies count rate -> analysis line in $TMP/result (no subshell: ru
     cpu_per_article="$(cpu_s clean) $(cpu_s entities) $(cpu_s summarize) $(broker_cpu_s)"
     stop_stages
     echo "$n $(analyse "$n") $rss" >"$TMP/result"
+    drop_topics
     echo "$cpu_per_article $b0 $(cat "$TMP/ingest.time")" | awk -v n="$n" '{ printf "CPU ms/article: clean %.2f entities %.2f summarize %.2f broker %.2f ingest %.2f\n", $1 * 1000 / n, $2 * 1000 / n, $3 * 1000 / n, ($4 - $5) * 1000 / n, ($6 + $7) * 1000 / n }' >"$TMP/cpu"
     cat "$TMP/cpu" >&2
 }
@@ -219,6 +224,7 @@ if [ "$soak" -gt 0 ]; then
     done
     wait $ingestpid || true
     stop_stages
+    drop_topics
     exit 0
 fi
 

@@ -31,6 +31,10 @@ rd_kafka_t *nf_kafka_producer_new(const struct nf_conf *conf,
                                                     void *),
                                   void *opaque, char *errstr, size_t errstr_size);
 
+/* Delete topics (ignoring "unknown topic") with the Admin API; waits up to timeout_ms. */
+int nf_kafka_delete_topics(rd_kafka_t *rk, const char *const *topics, size_t n, int timeout_ms,
+                           char *errstr, size_t errstr_size);
+
 /* Create topics (ignoring "already exists") with the Admin API, each with max.message.bytes =
  * 16 MiB; waits up to timeout_ms. */
 int nf_kafka_create_topics(rd_kafka_t *rk, const char *const *topics, size_t n, int partitions,
