@@ -165,19 +165,29 @@ int nf_kafka_create_topics(rd_kafka_t *rk, const char *const *topics, size_t n, 
         if (rd_kafka_topic_result_error(res[i])) {
             continue; /* it existed before */
         }
-        for (int p = 0; p < partitions; p++) {
+        const char *name = rd_kafka_topic_result_name(res[i]);
+        rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, name, NULL);
+        for (int p = 0; rkt && p < partitions; p++) {
             int64_t lo, hi;
             rd_kafka_resp_err_t werr;
-            while ((werr = rd_kafka_query_watermark_offsets(rk, rd_kafka_topic_result_name(res[i]),
-                                                            p, &lo, &hi, 1000)) != 0) {
+            while ((werr = rd_kafka_query_watermark_offsets(rk, name, p, &lo, &hi, 1000)) != 0) {
                 if (nf_mono_ms() >= deadline) {
                     err = nf_seterr(errstr, errstr_size, NF_ERR_KAFKA,
-                                    "topic %s partition %d not ready: %s",
-                                    rd_kafka_topic_result_name(res[i]), p, rd_kafka_err2str(werr));
+                                    "topic %s partition %d not ready: %s", name, p,
+                                    rd_kafka_err2str(werr));
+                    rd_kafka_topic_destroy(rkt);
                     goto done;
+                }
+                /* the client may not know the new partitions yet: refresh its metadata */
+                const struct rd_kafka_metadata *md = NULL;
+                if (rd_kafka_metadata(rk, 0, rkt, &md, 1000) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+                    rd_kafka_metadata_destroy(md);
                 }
                 usleep(50 * 1000);
             }
+        }
+        if (rkt) {
+            rd_kafka_topic_destroy(rkt);
         }
     }
 done:

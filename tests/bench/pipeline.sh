@@ -2,7 +2,7 @@
 # pipeline.sh - end-to-end benchmark of the whole pipeline against a real Apache Kafka broker.
 #
 #   bash tests/bench/pipeline.sh [--pages N] [--copies "1 2"] [--loads "0.25 0.5 0.75"]
-#                                [--rates "150"] [--soak N] [--out DIR]
+#                                [--rates "150"] [--warmup N] [--soak N] [--out DIR]
 #
 # For each number of copies (of every stage): ingest N realistic pages (default 5,000, the
 # sample pages padded with real-looking site chrome to about 100 KB each) as fast as possible
@@ -10,8 +10,10 @@
 # per-stage throughput and ingest->summary latency p50/p95/p99 (Kafka message timestamps), and
 # each stage's peak RSS; then ingest at fractions of that maximum rate (--loads) and report the
 # latency percentiles at each load, and at each fixed rate of --rates (articles/s). Writes results.tsv, latency.tsv and latency.png (gnuplot)
-# to --out (default tests/bench/results/). --soak N runs N pages through one copy of each stage
-# and prints every stage's RSS at 25/50/75/100 % of the summaries.
+# to --out (default tests/bench/results/). First --warmup N pages (default 1,000) go through
+# unmeasured: a broker's JVM just started needs them (its CPU per article is 3x higher cold).
+# --soak N runs N pages through one copy of each stage and prints every stage's RSS at
+# 25/50/75/100 % of the summaries.
 # Uses the broker at NEWSFLOW_KAFKA_BOOTSTRAP_SERVERS (default: starts deploy/kafka.sh on
 # 127.0.0.1:9092 and stops it afterwards). Needs gnuplot for the plot (apt-get install gnuplot).
 set -euo pipefail
@@ -21,6 +23,7 @@ pages=5000
 copies_list="1 2"
 loads="0.25 0.5 0.75"
 rates=""
+warmup=1000
 soak=0
 out=$NF_ROOT/tests/bench/results
 while [ $# -gt 0 ]; do
@@ -29,9 +32,10 @@ while [ $# -gt 0 ]; do
         --copies) copies_list=$2; shift 2 ;;
         --loads) loads=$2; shift 2 ;;
         --rates) rates=$2; shift 2 ;;
+        --warmup) warmup=$2; shift 2 ;;
         --soak) soak=$2; shift 2 ;;
         --out) out=$2; shift 2 ;;
-        *) echo "usage: $0 [--pages N] [--copies \"1 2\"] [--loads \"0.25 0.5\"] [--rates \"150\"] [--soak N] [--out DIR]" >&2; exit 2 ;;
+        *) echo "usage: $0 [--pages N] [--copies \"1 2\"] [--loads \"0.25 0.5\"] [--rates \"150\"] [--warmup N] [--soak N] [--out DIR]" >&2; exit 2 ;;
     esac
 done
 mkdir -p "$out"
@@ -228,6 +232,10 @@ if [ "$soak" -gt 0 ]; then
     exit 0
 fi
 
+if [ "$warmup" -gt 0 ]; then
+    echo "== warm-up: $warmup pages, not measured"
+    one_run 1 "$warmup" 0 2>/dev/null
+fi
 printf 'copies\tpages\tarticles/s\tp50_ms\tp95_ms\tp99_ms\tclean/s\tentities/s\tsummarize/s\trss_clean_MB\trss_entities_MB\trss_summarize_MB\n' >"$out/results.tsv"
 printf 'copies\tload\trate\tp50_ms\tp95_ms\tp99_ms\n' >"$out/latency.tsv"
 for c in $copies_list; do
