@@ -209,6 +209,12 @@ done:
     return err;
 }
 
+int nf_kafka_defaults_hook(struct nf_conf *conf, const void *opaque)
+{
+    (void)opaque;
+    return nf_kafka_defaults(conf);
+}
+
 int nf_kafka_delete_topics(rd_kafka_t *rk, const char *const *topics, size_t n, int timeout_ms,
                            char *errstr, size_t errstr_size)
 {

@@ -78,12 +78,6 @@ static void ingest_dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaq
     }
 }
 
-static int ingest_defaults(struct nf_conf *conf, const void *opaque)
-{
-    (void)opaque;
-    return nf_kafka_defaults(conf);
-}
-
 /* Publish one record (ensuring id and fetched_at). Returns 0, or -1 (counted as failed). */
 static int ingest_emit(struct ingest *in, json_t *rec, const char *where)
 {
@@ -491,7 +485,7 @@ int main(int argc, char **argv)
             "Exit status: 0 all sent, 1 some failed, 2 usage error.",
         .tables = tables,
         .flags = flags,
-        .set_defaults = ingest_defaults,
+        .set_defaults = nf_kafka_defaults_hook,
     };
     struct nf_conf *conf = NULL;
     int argi = 0;

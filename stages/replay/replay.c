@@ -120,12 +120,6 @@ struct replay_row {
     const char *note;
 };
 
-static int replay_defaults(struct nf_conf *conf, const void *opaque)
-{
-    (void)opaque;
-    return nf_kafka_defaults(conf);
-}
-
 /* Rewrite the value flags into "-X key=value" pairs. *out is a new argv (the caller frees it
  * and each strings[i] it lists). Returns 0 or -1 with errstr set. */
 static int replay_rewrite_args(int argc, char **argv, char ***out, char ***strings, int *nstrings,
@@ -527,7 +521,7 @@ int main(int argc, char **argv)
         .usage = replay_usage,
         .tables = tables,
         .flags = flags,
-        .set_defaults = replay_defaults,
+        .set_defaults = nf_kafka_defaults_hook,
     };
     char **nargv = NULL;
     char **strs = NULL;

@@ -34,12 +34,6 @@ static const struct nf_prop tail_props[] = {
     NF_PROP_END,
 };
 
-static int tail_defaults(struct nf_conf *conf, const void *opaque)
-{
-    (void)opaque;
-    return nf_kafka_defaults(conf);
-}
-
 /* "Title: sentence one sentence two" */
 static void tail_print_summary(const char *buf, size_t len)
 {
@@ -75,7 +69,7 @@ int main(int argc, char **argv)
         .usage = "Prints the records of a topic (default: summaries) without committing.\n"
                  "Example: newsflow-tail -X tail.format=summary -X tail.count=6",
         .tables = tables,
-        .set_defaults = tail_defaults,
+        .set_defaults = nf_kafka_defaults_hook,
     };
     struct nf_conf *conf = NULL;
     int argi = 0;

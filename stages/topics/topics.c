@@ -29,12 +29,6 @@ static const struct nf_prop topics_props[] = {
     NF_PROP_END,
 };
 
-static int topics_defaults(struct nf_conf *conf, const void *opaque)
-{
-    (void)opaque;
-    return nf_kafka_defaults(conf);
-}
-
 int main(int argc, char **argv)
 {
     static const char *const base[] = {"raw-html",     "cleaned",     "entities",    "summaries",
@@ -47,7 +41,7 @@ int main(int argc, char **argv)
                  "max.message.bytes = 16 MiB for large pages; existing topics are kept.\n"
                  "With -X topics.delete=true, deletes them (and their records) instead.",
         .tables = tables,
-        .set_defaults = topics_defaults,
+        .set_defaults = nf_kafka_defaults_hook,
     };
     struct nf_conf *conf = NULL;
     int argi = 0;

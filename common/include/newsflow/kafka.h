@@ -17,6 +17,9 @@
  * source already set them. */
 int nf_kafka_defaults(struct nf_conf *conf);
 
+/* nf_kafka_defaults as an nf_cli set_defaults hook, for the tools that need nothing else. */
+int nf_kafka_defaults_hook(struct nf_conf *conf, const void *opaque);
+
 /* librdkafka log lines, routed through nf_log (set on every conf made here). */
 void nf_kafka_log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf);
 
