@@ -258,7 +258,7 @@ for c in $copies_list; do
 done
 
 if command -v gnuplot >/dev/null 2>&1; then
-    for c in $copies_list; do awk -v c="$c" -F'\t' 'NR > 1 && $1 == c' "$out/latency.tsv" >"$TMP/lat-$c.tsv"; done
+    for c in $copies_list; do awk -v c="$c" -F'\t' 'NR > 1 && $1 == c' "$out/latency.tsv" | sort -t"$(printf '\t')" -k3 -n >"$TMP/lat-$c.tsv"; done
     plots=""
     for c in $copies_list; do
         plots="$plots '$TMP/lat-$c.tsv' using 3:4 with linespoints title 'p50, $c copy', '$TMP/lat-$c.tsv' using 3:5 with linespoints title 'p95, $c copy', '$TMP/lat-$c.tsv' using 3:6 with linespoints title 'p99, $c copy',"
