@@ -62,6 +62,8 @@ static int trace_lca(const xmlNode *n)
 #define WEAK_BELOW_BYTES 60      /* shorter lines without a sentence end are weak */
 #define PARTS_LEVELS 6           /* how far up parts of a cut article may meet */
 #define LD_BODY_BELOW_BYTES 1000 /* less text than this: try the JSON-LD articleBody */
+#define LINE_LINK_NUM 5 /* a line is navigation above this share of link text (NUM / DEN): */
+#define LINE_LINK_DEN 8 /* ... a sentence with a long linked title in it is still prose */
 #define BOX_MIN_BLOCKS 2         /* a box of the article needs this many lines to be judged */
 #define BOX_LINK_NUM 1           /* ... and is chrome above this link density (NUM / DEN) */
 #define BOX_LINK_DEN 2
@@ -378,7 +380,7 @@ static enum verdict judge_block(const struct walker *w, const struct block *b,
     if (!block_included(w, b)) {
         return OUTSIDE;
     }
-    if (b->link * 2 > b->len) {
+    if (b->link * LINE_LINK_DEN > b->len * LINE_LINK_NUM) {
         return LINKS; /* mostly links: navigation, related stories, tag lists */
     }
     if (nf_boiler_line(w->boiler, s, b->len)) {
