@@ -370,6 +370,25 @@ static int is_byline_line(const char *s, size_t len, const char *byline)
     return strstr(buf, byline) != NULL;
 }
 
+/* A line that is one web or mail address ("https://example.org/report.pdf", "www.example.org",
+ * "name@example.org"): a reference the text gives, linked, not a navigation link, whose text
+ * is a name. */
+static int is_address(const char *s, size_t len)
+{
+    if (len < 8 || memchr(s, ' ', len)) {
+        return 0;
+    }
+    if (!strncasecmp(s, "www.", 4) || memchr(s, '@', len)) {
+        return 1;
+    }
+    for (size_t i = 0; i + 3 <= len; i++) {
+        if (s[i] == ':' && s[i + 1] == '/' && s[i + 2] == '/') {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Why a block of the article is left out of the text (0: it is kept). */
 enum verdict { KEEP = 0, OUTSIDE, LINKS, CHROME, TITLE, BYLINE, REPEAT };
 
@@ -380,7 +399,7 @@ static enum verdict judge_block(const struct walker *w, const struct block *b,
     if (!block_included(w, b)) {
         return OUTSIDE;
     }
-    if (b->link * LINE_LINK_DEN > b->len * LINE_LINK_NUM) {
+    if (b->link * LINE_LINK_DEN > b->len * LINE_LINK_NUM && !is_address(s, b->len)) {
         return LINKS; /* mostly links: navigation, related stories, tag lists */
     }
     if (nf_boiler_line(w->boiler, s, b->len)) {
