@@ -283,6 +283,11 @@ static void test_clean_keeps_linked_address_line(void **ctx)
                                          "\n\nhttps://example.org/report-2025.pdf\n\n" P3);
     json_decref(rec);
     expect_dropped(*ctx, "<p><a href='/a'>Lighthouse keeper retires</a> | Home</p>");
+    /* an <a> without href is an anchor, not a link */
+    rec = run_with_chrome(*ctx, "<p><a name='terms'>The terms of the agreement follow.</a></p>");
+    assert_string_equal(text_of(rec), P1 "\n\n" P2 "\n\nThe terms of the agreement follow."
+                                         "\n\n" P3);
+    json_decref(rec);
 }
 
 /* Drupal wraps every page in "dialog-off-canvas-main-canvas": "off-canvas" is a chrome word,
