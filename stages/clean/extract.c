@@ -399,8 +399,11 @@ static enum verdict judge_block(const struct walker *w, const struct block *b,
     if (!block_included(w, b)) {
         return OUTSIDE;
     }
-    if (b->link * LINE_LINK_DEN > b->len * LINE_LINK_NUM && !is_address(s, b->len)) {
-        return LINKS; /* mostly links: navigation, related stories, tag lists */
+    /* mostly links: navigation, related stories, tag lists; but a table cell is one field of a
+     * row (a product, a source), and tables of links go as a box (drop_link_boxes) */
+    if (b->link * LINE_LINK_DEN > b->len * LINE_LINK_NUM && !is_address(s, b->len) &&
+        b->tag != T_TD && b->tag != T_TH) {
+        return LINKS;
     }
     if (nf_boiler_line(w->boiler, s, b->len)) {
         return CHROME;

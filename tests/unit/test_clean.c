@@ -283,6 +283,12 @@ static void test_clean_keeps_linked_address_line(void **ctx)
                                          "\n\nhttps://example.org/report-2025.pdf\n\n" P3);
     json_decref(rec);
     expect_dropped(*ctx, "<p><a href='/a'>Lighthouse keeper retires</a> | Home</p>");
+    /* a linked table cell is a field of its row */
+    rec = run_with_chrome(*ctx, "<table><tr><td><a href='/p/1'>Harbour crane, type B</a></td>"
+                                "<td>12 tonnes, delivered in May</td></tr></table>");
+    assert_string_equal(text_of(rec), P1 "\n\n" P2 "\n\nHarbour crane, type B\n\n12 tonnes, "
+                                         "delivered in May\n\n" P3);
+    json_decref(rec);
     /* an <a> without href is an anchor, not a link */
     rec = run_with_chrome(*ctx, "<p><a name='terms'>The terms of the agreement follow.</a></p>");
     assert_string_equal(text_of(rec), P1 "\n\n" P2 "\n\nThe terms of the agreement follow."
