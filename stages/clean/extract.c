@@ -62,10 +62,10 @@ static int trace_lca(const xmlNode *n)
 #define WEAK_BELOW_BYTES 60      /* shorter lines without a sentence end are weak */
 #define PARTS_LEVELS 6           /* how far up parts of a cut article may meet */
 #define LD_BODY_BELOW_BYTES 1000 /* less text than this: try the JSON-LD articleBody */
-#define LINE_LINK_NUM 5 /* a line is navigation above this share of link text (NUM / DEN): */
-#define LINE_LINK_DEN 8 /* ... a sentence with a long linked title in it is still prose */
-#define BOX_MIN_BLOCKS 2         /* a box of the article needs this many lines to be judged */
-#define BOX_LINK_NUM 1           /* ... and is chrome above this link density (NUM / DEN) */
+#define LINE_LINK_NUM 5  /* a line is navigation above this share of link text (NUM / DEN): */
+#define LINE_LINK_DEN 8  /* ... a sentence with a long linked title in it is still prose */
+#define BOX_MIN_BLOCKS 2 /* a box of the article needs this many lines to be judged */
+#define BOX_LINK_NUM 1   /* ... and is chrome above this link density (NUM / DEN) */
 #define BOX_LINK_DEN 2
 #define BODY_MIN_BYTES 250
 #define UNCLE_LEVELS 2 /* paragraphs beside the root's ancestors this far up may join */
