@@ -62,8 +62,10 @@ static int trace_lca(const xmlNode *n)
 #define WEAK_BELOW_BYTES 60      /* shorter lines without a sentence end are weak */
 #define PARTS_LEVELS 6           /* how far up parts of a cut article may meet */
 #define LD_BODY_BELOW_BYTES 1000 /* less text than this: try the JSON-LD articleBody */
-#define BOX_MIN_BLOCKS 2         /* a box of the article needs this many lines to be judged */
-#define BOX_LINK_NUM 1           /* ... and is chrome above this link density (NUM / DEN) */
+#define LINE_LINK_NUM 5  /* a line is navigation above this share of link text (NUM / DEN): */
+#define LINE_LINK_DEN 8  /* ... a sentence with a long linked title in it is still prose */
+#define BOX_MIN_BLOCKS 2 /* a box of the article needs this many lines to be judged */
+#define BOX_LINK_NUM 1   /* ... and is chrome above this link density (NUM / DEN) */
 #define BOX_LINK_DEN 2
 #define BODY_MIN_BYTES 250
 #define UNCLE_LEVELS 2 /* paragraphs beside the root's ancestors this far up may join */
@@ -368,6 +370,25 @@ static int is_byline_line(const char *s, size_t len, const char *byline)
     return strstr(buf, byline) != NULL;
 }
 
+/* A line that is one web or mail address ("https://example.org/report.pdf", "www.example.org",
+ * "name@example.org"): a reference the text gives, linked, not a navigation link, whose text
+ * is a name. */
+static int is_address(const char *s, size_t len)
+{
+    if (len < 8 || memchr(s, ' ', len)) {
+        return 0;
+    }
+    if (!strncasecmp(s, "www.", 4) || memchr(s, '@', len)) {
+        return 1;
+    }
+    for (size_t i = 0; i + 3 <= len; i++) {
+        if (s[i] == ':' && s[i + 1] == '/' && s[i + 2] == '/') {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Why a block of the article is left out of the text (0: it is kept). */
 enum verdict { KEEP = 0, OUTSIDE, LINKS, CHROME, TITLE, BYLINE, REPEAT };
 
@@ -378,8 +399,11 @@ static enum verdict judge_block(const struct walker *w, const struct block *b,
     if (!block_included(w, b)) {
         return OUTSIDE;
     }
-    if (b->link * 2 > b->len) {
-        return LINKS; /* mostly links: navigation, related stories, tag lists */
+    /* mostly links: navigation, related stories, tag lists; but a table cell is one field of a
+     * row (a product, a source), and tables of links go as a box (drop_link_boxes) */
+    if (b->link * LINE_LINK_DEN > b->len * LINE_LINK_NUM && !is_address(s, b->len) &&
+        b->tag != T_TD && b->tag != T_TH) {
+        return LINKS;
     }
     if (nf_boiler_line(w->boiler, s, b->len)) {
         return CHROME;

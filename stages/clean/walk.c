@@ -538,7 +538,7 @@ static int enter(struct walker *w, xmlNode *node)
     f->enter_link = w->total_link;
     f->block = (d->flags & F_BLOCK) != 0;
     f->quiet = quiet;
-    f->link = d->tag == T_A;
+    f->link = d->tag == T_A && a.href; /* <a name=...> or <a id=...> without href: an anchor */
     f->pre = d->tag == T_PRE;
     f->article = d->tag == T_ARTICLE || d->tag == T_MAIN;
     w->quiet += quiet;

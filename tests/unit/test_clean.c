@@ -272,6 +272,30 @@ static void test_clean_drops_link_box_inside_article(void **ctx)
     json_decref(rec);
 }
 
+/* A line that is one linked web or mail address is a reference the text gives, not navigation;
+ * a line with a short linked name in it is still navigation. */
+static void test_clean_keeps_linked_address_line(void **ctx)
+{
+    json_t *rec = run_with_chrome(*ctx, "<p>The full report can be read online:</p><p><a "
+                                        "href='https://example.org/r.pdf'>"
+                                        "https://example.org/report-2025.pdf</a></p>");
+    assert_string_equal(text_of(rec), P1 "\n\n" P2 "\n\nThe full report can be read online:"
+                                         "\n\nhttps://example.org/report-2025.pdf\n\n" P3);
+    json_decref(rec);
+    expect_dropped(*ctx, "<p><a href='/a'>Lighthouse keeper retires</a> | Home</p>");
+    /* a linked table cell is a field of its row */
+    rec = run_with_chrome(*ctx, "<table><tr><td><a href='/p/1'>Harbour crane, type B</a></td>"
+                                "<td>12 tonnes, delivered in May</td></tr></table>");
+    assert_string_equal(text_of(rec), P1 "\n\n" P2 "\n\nHarbour crane, type B\n\n12 tonnes, "
+                                         "delivered in May\n\n" P3);
+    json_decref(rec);
+    /* an <a> without href is an anchor, not a link */
+    rec = run_with_chrome(*ctx, "<p><a name='terms'>The terms of the agreement follow.</a></p>");
+    assert_string_equal(text_of(rec), P1 "\n\n" P2 "\n\nThe terms of the agreement follow."
+                                         "\n\n" P3);
+    json_decref(rec);
+}
+
 /* Drupal wraps every page in "dialog-off-canvas-main-canvas": "off-canvas" is a chrome word,
  * but this name is the main canvas, so the article inside must survive the first pass. */
 static void test_clean_keeps_drupal_main_canvas(void **ctx)
@@ -1137,6 +1161,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clean_drops_share_bar, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_related_links, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_link_box_inside_article, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_keeps_linked_address_line, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_keeps_drupal_main_canvas, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_relaxed_pass_drops_consent_banner, setup,
                                         teardown),
