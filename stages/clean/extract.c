@@ -370,10 +370,11 @@ static int is_byline_line(const char *s, size_t len, const char *byline)
     return strstr(buf, byline) != NULL;
 }
 
-/* A line that is one web or mail address ("https://example.org/report.pdf", "www.example.org",
- * "name@example.org"): a reference the text gives, linked, not a navigation link, whose text
- * is a name. */
-static int is_address(const char *s, size_t len)
+#define ADDRESS_PREFIX_MAX 40 /* a reference line: this much text before its one address */
+
+/* One web or mail address ("https://example.org/report.pdf", "www.example.org",
+ * "name@example.org"), without spaces. */
+static int is_one_address(const char *s, size_t len)
 {
     if (len < 8 || memchr(s, ' ', len)) {
         return 0;
@@ -387,6 +388,28 @@ static int is_address(const char *s, size_t len)
         }
     }
     return 0;
+}
+
+/* A line that is one web or mail address, or a short label before one ("via
+ * https://example.org/x", "[1] www.example.org"): a reference the text gives, linked, not a
+ * navigation link, whose text is a name. */
+static int is_address(const char *s, size_t len)
+{
+    size_t i = len;
+    while (i > 0 && s[i - 1] != ' ') {
+        i--;
+    }
+    if (i > ADDRESS_PREFIX_MAX + 1 || !is_one_address(s + i, len - i)) {
+        return 0;
+    }
+    /* the label holds no address of its own */
+    for (size_t k = 0; k < i; k++) {
+        if (s[k] == '@' || (s[k] == '/' && k + 1 < i && s[k + 1] == '/') ||
+            (k + 4 <= i && !strncasecmp(s + k, "www.", 4))) {
+            return 0;
+        }
+    }
+    return 1;
 }
 
 /* Why a block of the article is left out of the text (0: it is kept). */

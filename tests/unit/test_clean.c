@@ -272,8 +272,8 @@ static void test_clean_drops_link_box_inside_article(void **ctx)
     json_decref(rec);
 }
 
-/* A line that is one linked web or mail address is a reference the text gives, not navigation;
- * a line with a short linked name in it is still navigation. */
+/* A line that is one linked web or mail address (or a short label before one) is a reference
+ * the text gives, not navigation; a line with a short linked name in it is still navigation. */
 static void test_clean_keeps_linked_address_line(void **ctx)
 {
     json_t *rec = run_with_chrome(*ctx, "<p>The full report can be read online:</p><p><a "
@@ -281,6 +281,12 @@ static void test_clean_keeps_linked_address_line(void **ctx)
                                         "https://example.org/report-2025.pdf</a></p>");
     assert_string_equal(text_of(rec), P1 "\n\n" P2 "\n\nThe full report can be read online:"
                                          "\n\nhttps://example.org/report-2025.pdf\n\n" P3);
+    json_decref(rec);
+    /* a short label before one linked address is a reference too */
+    rec = run_with_chrome(*ctx, "<p>[1] <a href='https://example.org/r.pdf'>"
+                                "https://example.org/report-2025.pdf</a></p>");
+    assert_string_equal(text_of(rec), P1 "\n\n" P2 "\n\n[1] https://example.org/report-2025.pdf"
+                                         "\n\n" P3);
     json_decref(rec);
     expect_dropped(*ctx, "<p><a href='/a'>Lighthouse keeper retires</a> | Home</p>");
     /* a linked table cell is a field of its row */
