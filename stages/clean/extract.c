@@ -370,7 +370,9 @@ static int is_byline_line(const char *s, size_t len, const char *byline)
     return strstr(buf, byline) != NULL;
 }
 
-#define ADDRESS_PREFIX_MAX 40 /* a reference line: this much text before its one address */
+#define CLOSING_BOX_BLOCKS 2       /* a closing titled box: its heading and this many blocks */
+#define CLOSING_BOX_MIN_BEFORE 400 /* ... after this much article text */
+#define ADDRESS_PREFIX_MAX 40      /* a reference line: this much text before its one address */
 
 /* One web or mail address ("https://example.org/report.pdf", "www.example.org",
  * "name@example.org"), without spaces. */
@@ -637,6 +639,61 @@ static void drop_closing_promos(const struct walker *w, unsigned char *v)
     }
 }
 
+/* A titled box closing the article (an author box, a "support us" or newsletter promo): the
+ * last kept blocks share a box of their own that starts with a heading and holds at most
+ * CLOSING_BOX_BLOCKS more blocks, when no earlier box of the article starts with a heading (an
+ * article cut into titled sections keeps its last section). */
+static void drop_closing_box(const struct walker *w, unsigned char *v)
+{
+    size_t last = w->nblocks;
+    while (last > 0 && v[last - 1] != KEEP) {
+        last--;
+    }
+    if (!last) {
+        return;
+    }
+    const xmlNode *box = box_of(w, &w->blocks[last - 1]);
+    if (!box) {
+        return;
+    }
+    size_t first = last - 1, n = 1; /* kept blocks in the box */
+    for (size_t i = last - 1; i-- > 0;) {
+        if (v[i] == OUTSIDE) {
+            continue;
+        }
+        if (box_of(w, &w->blocks[i]) != box) {
+            break;
+        }
+        first = i; /* its title may be gone already (a chrome line) */
+        n += v[i] == KEEP;
+    }
+    if (!is_heading(w->blocks[first].tag) || n - (v[first] == KEEP) > CLOSING_BOX_BLOCKS) {
+        return;
+    }
+    /* the article before it: some kept text, no other heading-led box */
+    size_t before = 0;
+    const xmlNode *cur = NULL;
+    for (size_t i = 0; i < first; i++) {
+        if (v[i] != KEEP) {
+            continue;
+        }
+        const xmlNode *bx = box_of(w, &w->blocks[i]);
+        if (bx && bx != cur && is_heading(w->blocks[i].tag)) {
+            return;
+        }
+        cur = bx;
+        before += w->blocks[i].len;
+    }
+    if (before < CLOSING_BOX_MIN_BEFORE) {
+        return;
+    }
+    for (size_t i = first; i < last; i++) {
+        if (v[i] == KEEP) {
+            v[i] = CHROME;
+        }
+    }
+}
+
 /* An author's bio closes many articles: a paragraph among the last three that starts with the
  * byline's name ("Jane Roe is a reporter...") goes, with what follows it. */
 static void drop_author_bio(const struct walker *w, const struct nf_meta_out *mo, unsigned char *v)
@@ -699,6 +756,7 @@ static int assemble(struct walker *w, const struct nf_meta_out *mo, struct nf_bu
     trim_edges(w, v);
     drop_author_bio(w, mo, v);
     drop_closing_promos(w, v);
+    drop_closing_box(w, v);
 #ifdef NF_CLEAN_TRACE
     for (size_t i = 0; i < w->nblocks; i++) {
         const struct block *b = &w->blocks[i];

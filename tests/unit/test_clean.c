@@ -524,6 +524,27 @@ static void test_clean_drops_author_bio(void **ctx)
     json_decref(rec);
 }
 
+/* A box of its own that closes the article and starts with a heading (an author box, a promo)
+ * is not article text; an article cut into titled sections keeps its last section. */
+static void test_clean_drops_closing_titled_box(void **ctx)
+{
+    json_t *rec = run_html(*ctx,
+                           "<html><body><article><p>" P1 " " P2 "</p><p>" P2 " " P3 "</p><p>" P3
+                           " " P1 "</p><div><h3>About the author</h3><p>She writes about the "
+                           "coast and its people for the paper.</p></div></article></body></html>",
+                           NULL);
+    assert_string_equal(text_of(rec), P1 " " P2 "\n\n" P2 " " P3 "\n\n" P3 " " P1);
+    json_decref(rec);
+    rec = run_html(*ctx,
+                   "<html><body><article><section><h2>The plan</h2><p>" P1 " " P2 "</p><p>" P2
+                   " " P3 "</p></section><section><h2>The cost</h2><p>" P3 " " P1 "</p><p>" P1
+                   "</p></section></article></body></html>",
+                   NULL);
+    assert_string_equal(text_of(rec), "The plan\n\n" P1 " " P2 "\n\n" P2 " " P3
+                                      "\n\nThe cost\n\n" P3 " " P1 "\n\n" P1);
+    json_decref(rec);
+}
+
 static void test_clean_strips_nul_characters(void **ctx)
 {
     struct fixture *f = *ctx;
@@ -1189,6 +1210,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clean_heading_anchor_ids_are_not_chrome, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_author_bio, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_drops_closing_titled_box, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_relaxed_pass_drops_footer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_promo_before_last_paragraph, setup,
                                         teardown),
