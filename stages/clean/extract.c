@@ -72,10 +72,15 @@ static int trace_lca(const xmlNode *n)
 #define UNCLE_MIN_BYTES                                                                            \
     200 /* ... when they have this much text and few links */ /* a body-named container needs this \
                                                                  much text to be chosen */
-#define PROMO_LAST_BLOCKS 3    /* closing calls to action are looked for this far back */
-#define PROMO_MAX_BYTES 300    /* ... in paragraphs shorter than this */
-#define BIO_MAX_BYTES 600      /* longer paragraphs naming the author are not a bio */
-#define REPEAT_BELOW_BYTES 200 /* a shorter line right after the same line is a duplicate */
+#define PROMO_LAST_BLOCKS 3       /* closing calls to action are looked for this far back */
+#define PROMO_MAX_BYTES 300       /* ... in paragraphs shorter than this */
+#define BIO_MAX_BYTES 600         /* longer paragraphs naming the author are not a bio */
+#define PROSE_BLOCK_BYTES 80      /* a prose block, when counting a candidate's paragraphs */
+#define SINGLE_TOP_NUM 1          /* a one-paragraph top candidate gives way to a rival of */
+#define SINGLE_TOP_DEN 2          /* ... this share of its score (NUM / DEN) ... */
+#define SINGLE_TOP_RIVAL_BLOCKS 3 /* ... with this many prose blocks */
+#define SINGLE_TOP_APART 2        /* ... not under its parent or grandparent */
+#define REPEAT_BELOW_BYTES 200    /* a shorter line right after the same line is a duplicate */
 
 static double final_score(const struct cand *c)
 {
@@ -148,6 +153,31 @@ static void include_parts(struct walker *w, const xmlNode *tn)
     }
 }
 
+/* Whether an ancestor of a, up to `levels` levels above it, holds b. */
+static int near_ancestor(const xmlNode *a, const xmlNode *b, int levels)
+{
+    const xmlNode *p = a->parent;
+    for (int i = 0; i < levels && p && p->type == XML_ELEMENT_NODE; i++, p = p->parent) {
+        if (is_ancestor(p, b)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Prose blocks (PROSE_BLOCK_BYTES or longer, few links) inside node n. */
+static size_t prose_blocks(const struct walker *w, const xmlNode *n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < w->nblocks; i++) {
+        const struct block *b = &w->blocks[i];
+        if (b->len >= PROSE_BLOCK_BYTES && b->link * 4 < b->len && is_ancestor(n, b->owner)) {
+            k++;
+        }
+    }
+    return k;
+}
+
 /* Pick the article root(s) and mark them included. Returns 0 or NF_ERR_NOMEM. */
 static int select_article(struct walker *w, xmlNode *body)
 {
@@ -188,6 +218,20 @@ static int select_article(struct walker *w, xmlNode *body)
         }
         top->included = 1;
         return 0;
+    }
+    /* one paragraph (a site description, a teaser) outscoring a container of several is not the
+     * article: take the best of those within reach */
+    if (prose_blocks(w, top->node) <= 1) {
+        for (int j = 1; j < 5 && tops[j]; j++) {
+            if (tops[j]->score * SINGLE_TOP_DEN >= top->score * SINGLE_TOP_NUM &&
+                !is_ancestor(tops[j]->node, top->node) && !is_ancestor(top->node, tops[j]->node) &&
+                !near_ancestor(top->node, tops[j]->node, SINGLE_TOP_APART) &&
+                prose_blocks(w, tops[j]->node) >= SINGLE_TOP_RIVAL_BLOCKS) {
+                TRACE_NODE("single-", top->node, top->score);
+                top = tops[j];
+                break;
+            }
+        }
     }
     best = top->score;
     xmlNode *tn = top->node;

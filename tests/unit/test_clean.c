@@ -545,6 +545,22 @@ static void test_clean_drops_closing_titled_box(void **ctx)
     json_decref(rec);
 }
 
+/* One paragraph elsewhere in the page (a site description) that outscores a container of
+ * several paragraphs is not the article. */
+static void test_clean_prefers_several_paragraphs_to_one(void **ctx)
+{
+    json_t *rec = run_html(
+        *ctx,
+        "<html><body><div class='wrap'><div class='col'><div class='x'><p>" P1 "</p><p>" P2
+        "</p><p>" P3 "</p></div></div></div><div class='low'><div class='box'><div><p>The Coast "
+        "Gazette, founded in 1901, covers the harbour, the fleet, the towns, the weather and the "
+        "people of the coast, in print and online, every day of the week, for readers at home "
+        "and abroad, with news, reports and pictures.</p></div></div></div></body></html>",
+        NULL);
+    assert_string_equal(text_of(rec), ARTICLE_EXPECTED);
+    json_decref(rec);
+}
+
 static void test_clean_strips_nul_characters(void **ctx)
 {
     struct fixture *f = *ctx;
@@ -1211,6 +1227,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_author_bio, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_closing_titled_box, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_prefers_several_paragraphs_to_one, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_clean_relaxed_pass_drops_footer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_promo_before_last_paragraph, setup,
                                         teardown),
