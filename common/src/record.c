@@ -25,11 +25,9 @@ static size_t nf_first_bad_byte(const char *s, size_t len)
     while (i < len) {
         /* ASCII fast path, eight bytes at a time */
         while (i + 8 <= len) {
-            uint64_t w;
-            memcpy(&w, p + i, 8);
+            uint64_t w = nf_load64(p + i);
             /* any byte >= 0x80 or == 0x00 stops the fast path */
-            if ((w & 0x8080808080808080ULL) || ((w - 0x0101010101010101ULL) & ~w &
-                                                 0x8080808080808080ULL)) {
+            if ((w & UINT64_C(0x8080808080808080)) || nf_has_byte_below64(w, 1)) {
                 break;
             }
             i += 8;
@@ -235,14 +233,10 @@ static int nf_enc_string(struct nf_buf *o, const char *s, size_t len)
     size_t run = 0;
     err = err ? err : nf_buf_appendc(o, '"');
     for (size_t i = 0; !err && i < len; i++) {
-        /* eight bytes at a time while none is below 0x20, '"' or '\\' (exact SWAR tests:
-         * "has a byte less than n" and "has a zero byte") */
-        static const uint64_t ones = UINT64_C(0x0101010101010101);
-        static const uint64_t highs = UINT64_C(0x8080808080808080);
+        /* eight bytes at a time while none is below 0x20, '"' or '\\' */
         while (len - i >= 8) {
-            uint64_t w = nf_load64(u + i), q = w ^ (ones * '"'), b = w ^ (ones * '\\');
-            if (((w - ones * 0x20) & ~w & highs) || ((q - ones) & ~q & highs) ||
-                ((b - ones) & ~b & highs)) {
+            uint64_t w = nf_load64(u + i);
+            if (nf_has_byte_below64(w, 0x20) || nf_has_byte64(w, '"') || nf_has_byte64(w, '\\')) {
                 break;
             }
             i += 8;

@@ -260,13 +260,14 @@ static void nf_runner_dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *o
         /* inside a transaction a failed delivery dooms the batch: abort, consume it again */
         nf_log_warn("delivery to %s failed in a transaction: %s", rd_kafka_topic_name(m->rkt),
                     rd_kafka_err2str(m->err));
-        if (nf_runner_record_refused(m->err)) {
+        int refused = nf_runner_record_refused(m->err);
+        if (refused) {
             /* sending it again would abort every transaction from now on: the aborted inputs
              * are retried one per transaction (txn.c), which tells the culprit, and a culprit
              * refused NF_TXN_POISON_ABORTS times alone is dead-lettered */
             r->txn_refused = 1;
         }
-        if (nf_runner_record_refused(m->err) && pd->in && r->txn_inputs == 1) {
+        if (refused && pd->in && r->txn_inputs == 1) {
             if (r->poison_count && r->poison_partition == pd->in->partition &&
                 r->poison_offset == pd->in->offset) {
                 r->poison_count++;

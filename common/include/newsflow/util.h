@@ -40,6 +40,19 @@ static inline uint64_t nf_load64(const unsigned char *p)
     memcpy(&w, p, sizeof(w));
     return w;
 }
+
+/* Whether a byte of w is below n (0 < n <= 128); exact (the SWAR "has less" test). */
+static inline int nf_has_byte_below64(uint64_t w, unsigned n)
+{
+    const uint64_t ones = UINT64_C(0x0101010101010101);
+    return ((w - ones * n) & ~w & (ones * 0x80)) != 0;
+}
+
+/* Whether a byte of w equals c. */
+static inline int nf_has_byte64(uint64_t w, unsigned char c)
+{
+    return nf_has_byte_below64(w ^ (UINT64_C(0x0101010101010101) * c), 1);
+}
 int nf_utf8_valid(const char *s, size_t len);
 /* Append s to out with every invalid byte replaced by U+FFFD and NUL bytes dropped. */
 int nf_utf8_sanitize(struct nf_buf *out, const char *s, size_t len);
