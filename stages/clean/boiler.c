@@ -514,8 +514,8 @@ int nf_boiler_line(const struct nf_boiler *b, const char *s, size_t len)
     /* strip trailing punctuation, arrows and ellipses for the exact comparisons */
     while (n > 0) {
         unsigned char c = (unsigned char)low[n - 1];
-        if (c == ' ' || c == ':' || c == '.' || c == '!' || c == '>' || c == '|' || c == ')' ||
-            c == '(' || c == '+') {
+        if (c == ' ' || c == ':' || c == '.' || c == '!' || c == '?' || c == '>' || c == '|' ||
+            c == ')' || c == '(' || c == '+') {
             n--;
         } else if (n >= 2 && (unsigned char)low[n - 2] == 0xC2 && (c == 0xBB || c == 0xA0)) {
             n -= 2; /* » or NBSP */
