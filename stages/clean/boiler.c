@@ -45,6 +45,7 @@ struct nf_boiler {
     struct patset prefix;          /* line_prefix.txt */
     struct patset credit;          /* line_credit.txt */
     struct patset promo;           /* line_promo.txt */
+    struct patset cta;             /* line_cta.txt */
 };
 
 static int cmp_pat_first(const void *a, const void *b)
@@ -204,7 +205,8 @@ int nf_boiler_load(const char *dir, struct nf_boiler **out, char *errstr, size_t
         (err = patset_load(dir, "line_exact.txt", L_PHRASES, &b->exact, errstr, errstr_size)) ||
         (err = patset_load(dir, "line_prefix.txt", L_PREFIX, &b->prefix, errstr, errstr_size)) ||
         (err = patset_load(dir, "line_credit.txt", L_PHRASES, &b->credit, errstr, errstr_size)) ||
-        (err = patset_load(dir, "line_promo.txt", L_PHRASES, &b->promo, errstr, errstr_size))) {
+        (err = patset_load(dir, "line_promo.txt", L_PHRASES, &b->promo, errstr, errstr_size)) ||
+        (err = patset_load(dir, "line_cta.txt", L_PHRASES, &b->cta, errstr, errstr_size))) {
         goto done;
     }
     *out = b;
@@ -228,6 +230,7 @@ void nf_boiler_free(struct nf_boiler *b)
     patset_free(&b->prefix);
     patset_free(&b->credit);
     patset_free(&b->promo);
+    patset_free(&b->cta);
     free(b);
 }
 
@@ -555,7 +558,8 @@ int nf_boiler_line(const struct nf_boiler *b, const char *s, size_t len)
     return (n < 40 && is_counter_line(low)) || is_date_line(low, n);
 }
 
-int nf_boiler_promo(const struct nf_boiler *b, const char *s, size_t len)
+/* Whether the lower-cased line holds a phrase of ps (lines over 300 bytes never do). */
+static int line_has(const struct patset *ps, const char *s, size_t len)
 {
     if (len > 300) {
         return 0;
@@ -565,5 +569,15 @@ int nf_boiler_promo(const struct nf_boiler *b, const char *s, size_t len)
         low[i] = (char)tolower((unsigned char)s[i]);
     }
     low[len] = '\0';
-    return contains_any(low, &b->promo);
+    return contains_any(low, ps);
+}
+
+int nf_boiler_promo(const struct nf_boiler *b, const char *s, size_t len)
+{
+    return line_has(&b->promo, s, len);
+}
+
+int nf_boiler_cta(const struct nf_boiler *b, const char *s, size_t len)
+{
+    return line_has(&b->cta, s, len);
 }

@@ -13,7 +13,7 @@ struct nf_boiler;
 
 /* Load the lists from dir (class_chrome.txt, class_weak.txt, class_content.txt, class_body.txt,
  * line_exact.txt,
- * line_prefix.txt, line_credit.txt, line_promo.txt, class_overlay.txt). Returns 0 and *out (free
+ * line_prefix.txt, line_credit.txt, line_promo.txt, line_cta.txt, class_overlay.txt). Returns 0 and *out (free
  * with nf_boiler_free), or a negative nf_err with errstr filled. */
 int nf_boiler_load(const char *dir, struct nf_boiler **out, char *errstr, size_t errstr_size);
 void nf_boiler_free(struct nf_boiler *b); /* NULL is fine */
@@ -50,5 +50,9 @@ int nf_boiler_line(const struct nf_boiler *b, const char *s, size_t len);
 /* Is this short paragraph (at most 300 bytes) a call to action (subscribe, follow us, get the
  * app)? Only meaningful at the end of an article, where extract.c asks. */
 int nf_boiler_promo(const struct nf_boiler *b, const char *s, size_t len);
+
+/* Does this paragraph (at most 300 bytes) hold a call-to-action phrase specific enough to drop
+ * it anywhere in an article ("sign up to our newsletter", "folgen Sie uns")? */
+int nf_boiler_cta(const struct nf_boiler *b, const char *s, size_t len);
 
 #endif

@@ -81,6 +81,7 @@ static int trace_lca(const xmlNode *n)
 #define SINGLE_TOP_RIVAL_BLOCKS 3 /* ... with this many prose blocks */
 #define SINGLE_TOP_APART 2        /* ... not under its parent or grandparent */
 #define REPEAT_BELOW_BYTES 200    /* a shorter line right after the same line is a duplicate */
+#define CTA_MAX_BYTES 200         /* a call to action inside the article is shorter than this */
 
 static double final_score(const struct cand *c)
 {
@@ -484,6 +485,9 @@ static enum verdict judge_block(const struct walker *w, const struct block *b,
     }
     if (is_byline_line(s, b->len, mo->byline)) {
         return BYLINE;
+    }
+    if (b->len < CTA_MAX_BYTES && nf_boiler_cta(w->boiler, s, b->len)) {
+        return CHROME;
     }
     if (prev && prev->len == b->len && b->len < REPEAT_BELOW_BYTES &&
         !memcmp(w->text.data + prev->off, s, b->len)) {

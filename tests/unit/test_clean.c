@@ -485,6 +485,22 @@ static void test_clean_drops_promo_before_last_paragraph(void **ctx)
     json_decref(rec);
 }
 
+/* A call to action the site inserted between the article's paragraphs goes wherever it stands;
+ * a paragraph reporting on a newsletter stays. */
+static void test_clean_drops_inline_call_to_action(void **ctx)
+{
+#define P4 "The trust's newsletter first reported the plan in March, a spokeswoman said."
+    json_t *rec = run_html(*ctx,
+                           "<html><body><article><p>" P1 "</p><p>Never miss a story: sign up "
+                           "to our newsletter today!</p><p>" P4 "</p><p>" P2 "</p><p>" P3
+                           "</p><p>" P1 " " P2 "</p><p>" P2 " " P3 "</p></article></body></html>",
+                           NULL);
+    assert_string_equal(text_of(rec), P1 "\n\n" P4 "\n\n" P2 "\n\n" P3 "\n\n" P1 " " P2
+                                         "\n\n" P2 " " P3);
+#undef P4
+    json_decref(rec);
+}
+
 /* The relaxed pass (the article's container has a chrome name) still drops a <footer> inside
  * the article. */
 static void test_clean_relaxed_pass_drops_footer(void **ctx)
@@ -827,6 +843,15 @@ static void test_clean_boiler_lines(void **ctx)
     for (size_t i = 0; promo[i]; i++) {
         assert_true(nf_boiler_promo(b, promo[i], strlen(promo[i])));
     }
+    static const char *const cta[] = {"Get the latest news straight to your phone with our app.",
+                                      "Unterst\xc3\xbctzen Sie unsere Arbeit mit einem Abo.",
+                                      "\xc2\xa1Mira lo que tiene nuestro canal de YouTube!", NULL};
+    for (size_t i = 0; cta[i]; i++) {
+        assert_true(nf_boiler_cta(b, cta[i], strlen(cta[i])));
+    }
+    /* a single promo word is not enough anywhere in the article */
+    static const char *const news = "The newsletter was first published in 1998.";
+    assert_false(nf_boiler_cta(b, news, strlen(news)));
     /* an article's own last sentence may name an app store */
     static const char *const store = "The app costs 50 euros in the Mac App Store.";
     assert_false(nf_boiler_promo(b, store, strlen(store)));
@@ -860,7 +885,8 @@ static void test_clean_lists_dir_is_configurable(void **ctx)
                                         "class_content.txt", "line_exact.txt",
                                         "line_prefix.txt",   "line_credit.txt",
                                         "line_promo.txt",    "class_overlay.txt",
-                                        "class_body.txt",    NULL};
+                                        "class_body.txt",    "line_cta.txt",
+                                        NULL};
     for (size_t i = 0; names[i]; i++) {
         char path[256];
         snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
@@ -1230,6 +1256,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clean_prefers_several_paragraphs_to_one, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_relaxed_pass_drops_footer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_drops_inline_call_to_action, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_promo_before_last_paragraph, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_keeps_long_paragraph_beside_the_container, setup,
