@@ -96,6 +96,8 @@ static const struct tagdef tagdefs[] = {
     {"option", T_OTHER, F_SKIP},
     {"p", T_P, F_BLOCK},
     {"pre", T_PRE, F_BLOCK},
+    {"rp", T_OTHER, F_SKIP}, /* ruby annotations: the readings over the text, not the text */
+    {"rt", T_OTHER, F_SKIP},
     {"script", T_OTHER, F_SKIP},
     {"section", T_SECTION, F_BLOCK},
     {"select", T_OTHER, F_SKIP},

@@ -577,6 +577,19 @@ static void test_clean_prefers_several_paragraphs_to_one(void **ctx)
     json_decref(rec);
 }
 
+/* Ruby annotations (<rt>, <rp>: the readings printed over the characters) are not the text. */
+static void test_clean_drops_ruby_readings(void **ctx)
+{
+    json_t *rec = run_html(*ctx,
+                           "<html><body><article><p>" P1 "</p><p><ruby>\xe6\xbc\xa2<rp>(</rp>"
+                           "<rt>\xe3\x81\x8b\xe3\x82\x93</rt><rp>)</rp>\xe5\xad\x97<rt>"
+                           "\xe3\x81\x98</rt></ruby> " P2 "</p><p>" P3 "</p></article></body>"
+                           "</html>",
+                           NULL);
+    assert_string_equal(text_of(rec), P1 "\n\n\xe6\xbc\xa2\xe5\xad\x97 " P2 "\n\n" P3);
+    json_decref(rec);
+}
+
 static void test_clean_strips_nul_characters(void **ctx)
 {
     struct fixture *f = *ctx;
@@ -1262,6 +1275,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clean_keeps_long_paragraph_beside_the_container, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_prefers_body_named_container, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_drops_ruby_readings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_strips_nul_characters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_trims_weak_trailing_lines, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_closing_call_to_action, setup, teardown),
