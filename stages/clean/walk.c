@@ -426,6 +426,59 @@ static size_t text_bytes(const xmlNode *n, size_t limit)
     return total;
 }
 
+/* The page's text bytes (as text_bytes) and its first <main> element or role=main landmark,
+ * in one scan of the tree under root. */
+static size_t scan_page(const xmlNode *root, const xmlNode **main_el)
+{
+    size_t total = 0;
+    const xmlNode *c = root;
+    *main_el = NULL;
+    while (c) {
+        if (c->type == XML_TEXT_NODE && c->content) {
+            total += strlen((const char *)c->content);
+        }
+        if (c->type == XML_ELEMENT_NODE && !*main_el) {
+            if (!strcmp((const char *)c->name, "main")) {
+                *main_el = c;
+            } else {
+                for (const xmlAttr *a = c->properties; a; a = a->next) {
+                    if (!strcmp((const char *)a->name, "role") && a->children &&
+                        a->children->type == XML_TEXT_NODE &&
+                        !strcasecmp((const char *)a->children->content, "main")) {
+                        *main_el = c;
+                    }
+                }
+            }
+        }
+        if (c->type == XML_ELEMENT_NODE && c->children &&
+            !(tag_lookup((const char *)c->name)->flags & F_SKIP)) {
+            c = c->children;
+            continue;
+        }
+        while (c && !c->next && c != root) {
+            c = c->parent;
+        }
+        if (!c || c == root) {
+            break;
+        }
+        c = c->next;
+    }
+    return total;
+}
+
+/* Does an element that its name, role or tag marks as chrome hold the page's <main> landmark?
+ * Then it is a layout wrapper ("left-navigation-wrapper--margin" around the main column). */
+static int holds_main(const struct walker *w, const xmlNode *n)
+{
+    int guard = 0;
+    for (const xmlNode *p = w->main_el; p && guard < MAX_DEPTH + 8; p = p->parent, guard++) {
+        if (p == n) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Does an element that its name, role or tag marks as chrome hold most of the page's text?
  * Then it is a layout wrapper ("content-sidebar-wrap", "off-canvas-wrap", a <header> left
  * open around the page) and not chrome. */
@@ -493,7 +546,8 @@ static int enter(struct walker *w, xmlNode *node)
             quiet = 1;
         }
         if (quiet && !overlay && !w->quiet && !w->relaxed && d->tag != T_FORM &&
-            (d->flags & (F_QUIET | F_RELAX)) != F_QUIET && holds_page(w, node)) {
+            (d->flags & (F_QUIET | F_RELAX)) != F_QUIET &&
+            (holds_main(w, node) || holds_page(w, node))) {
             quiet = 0;
         }
         if (is_hidden(&a) ||
@@ -586,7 +640,7 @@ static int leave(struct walker *w)
 int nf_walk_run(struct walker *w, xmlNode *root)
 {
     int err = 0;
-    w->page_bytes = text_bytes(root, SIZE_MAX);
+    w->page_bytes = scan_page(root, &w->main_el);
     xmlNode *node = root;
     while (node) {
         if (++w->nodes > w->max_nodes) {

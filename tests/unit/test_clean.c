@@ -501,6 +501,46 @@ static void test_clean_drops_inline_call_to_action(void **ctx)
     json_decref(rec);
 }
 
+/* A chrome-named element around the page's <main> landmark is a layout column, even when the
+ * menus elsewhere hold more text than the article and a photo gallery outside it would give
+ * the first pass enough text to stop at. */
+static void test_clean_keeps_main_inside_chrome_named_column(void **ctx)
+{
+#define PPP P1 " " P2 " " P3
+    struct nf_buf html = {0}, want = {0};
+    assert_int_equal(nf_buf_appends(&html, "<html><body><nav><ul>"), 0);
+    for (int i = 0; i < 80; i++) {
+        char item[160];
+        snprintf(item, sizeof(item),
+                 "<li><a href='/topic/%d'>Harbour and coast topic page number %d</a></li>", i, i);
+        assert_int_equal(nf_buf_appends(&html, item), 0);
+    }
+    assert_int_equal(nf_buf_appends(&html, "</ul></nav><div class='sidebar-navigation-wrapper'>"
+                                           "<main>"),
+                     0);
+    for (int i = 0; i < 6; i++) {
+        assert_int_equal(nf_buf_appends(&html, "<p>" PPP "</p>"), 0);
+        assert_int_equal(nf_buf_appends(&want, i ? "\n\n" PPP : PPP), 0);
+    }
+    assert_int_equal(nf_buf_appends(&html, "</main></div><div class='more'><div class='gallery'>"),
+                     0);
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(nf_buf_appends(&html, "<div class='slide'><p>Photo of the quay at dawn, "
+                                               "taken from the lighthouse, with the fishing fleet "
+                                               "leaving the harbour for the day, the old warehouse "
+                                               "behind it, and the ferry waiting at its berth for "
+                                               "the first crossing of the morning.</p></div>"),
+                         0);
+    }
+    assert_int_equal(nf_buf_appends(&html, "</div></div></body></html>"), 0);
+    json_t *rec = run_html(*ctx, html.data, NULL);
+    assert_string_equal(text_of(rec), want.data);
+    json_decref(rec);
+    nf_buf_free(&html);
+    nf_buf_free(&want);
+#undef PPP
+}
+
 /* The relaxed pass (the article's container has a chrome name) still drops a <footer> inside
  * the article. */
 static void test_clean_relaxed_pass_drops_footer(void **ctx)
@@ -1270,6 +1310,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_relaxed_pass_drops_footer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_inline_call_to_action, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_keeps_main_inside_chrome_named_column, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_promo_before_last_paragraph, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_keeps_long_paragraph_beside_the_container, setup,
