@@ -888,6 +888,8 @@ static void test_clean_boiler_lines(void **ctx)
     /* prefixes: "posted_" needs the space, and the paragraph must be short */
     assert_true(nf_boiler_line(b, "Posted by admin", 15));
     assert_false(nf_boiler_line(b, "Postedition rules", 17));
+    assert_true(nf_boiler_line(b, "Weitere Informationen:", 22)); /* a box label */
+    assert_true(nf_boiler_line(b, "Schon gelesen?", 14));         /* '?' ends chrome too */
     assert_true(nf_boiler_promo(b, "Follow us on Mastodon", 21));
     static const char *const promo[] = {"Sie m\xc3\xbcssen eingeloggt sein, um zu kommentieren.",
                                         "If you enjoyed this post, consider supporting our work.",
