@@ -29,6 +29,37 @@ struct pat {
     int word;
 };
 
+/* Lower-case len bytes of UTF-8 from s into dst, keeping the length: ASCII, Latin-1 and Latin
+ * Extended-A letters ("Über" -> "über", "Łódź" -> "łódź"); other bytes are copied. */
+static void lower_utf8(char *dst, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            dst[i] = (char)tolower(c);
+            continue;
+        }
+        unsigned char c2 = i + 1 < len ? (unsigned char)s[i + 1] : 0;
+        if (c < 0xC3 || c > 0xC5 || (c2 & 0xC0) != 0x80) {
+            dst[i] = (char)c;
+            continue;
+        }
+        unsigned cp = ((unsigned)(c & 0x1F) << 6) | (c2 & 0x3F), lo = cp;
+        if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) {
+            lo = cp + 0x20;
+        } else if (cp == 0x178) {
+            lo = 0xFF; /* Ÿ */
+        } else if ((cp >= 0x100 && cp <= 0x137) || (cp >= 0x14A && cp <= 0x177)) {
+            lo = cp | 1;
+        } else if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E)) {
+            lo = cp + (cp & 1);
+        }
+        dst[i] = (char)(0xC0 | (lo >> 6));
+        dst[i + 1] = (char)(0x80 | (lo & 0x3F));
+        i++;
+    }
+}
+
 /* One list file. Class patterns are sorted by their first byte, with first[c] .. first[c+1]
  * the range starting with byte c, so that a name is scanned once instead of once per pattern. */
 struct patset {
@@ -81,10 +112,14 @@ static int parse_entry(char *line, enum list_kind kind, struct pat *pt)
     if (len == 0 || len > MAX_ENTRY) {
         return -1;
     }
-    for (size_t i = 0; i < len; i++) {
-        line[i] = (char)tolower((unsigned char)line[i]);
-        if (kind == L_PREFIX && line[i] == '_' && i + 1 == len) {
-            line[i] = ' '; /* a trailing '_' stands for a space */
+    if (kind == L_NAMES) {
+        for (size_t i = 0; i < len; i++) {
+            line[i] = (char)tolower((unsigned char)line[i]);
+        }
+    } else {
+        lower_utf8(line, line, len);
+        if (kind == L_PREFIX && line[len - 1] == '_') {
+            line[len - 1] = ' '; /* a trailing '_' stands for a space */
         }
     }
     pt->s = strdup(line);
@@ -491,10 +526,8 @@ int nf_boiler_line(const struct nf_boiler *b, const char *s, size_t len)
         return 0;
     }
     char low[304];
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++) {
-        low[n++] = (char)tolower((unsigned char)s[i]);
-    }
+    size_t n = len;
+    lower_utf8(low, s, len);
     low[n] = '\0';
     /* the "visit(s) today" counter of WordPress's post-views plugins, anywhere in a short line */
     if (n < 120 && strstr(low, "visit(s) today")) {
@@ -565,9 +598,7 @@ static int line_has(const struct patset *ps, const char *s, size_t len)
         return 0;
     }
     char low[304];
-    for (size_t i = 0; i < len; i++) {
-        low[i] = (char)tolower((unsigned char)s[i]);
-    }
+    lower_utf8(low, s, len);
     low[len] = '\0';
     return contains_any(low, ps);
 }
