@@ -916,6 +916,27 @@ static void test_clean_boiler_lines(void **ctx)
     nf_boiler_free(b);
 }
 
+/* "Read also: <headline>" in several languages: the label and the teased headline are one line
+ * of chrome, which a link-less teaser keeps out of the link-density test. */
+static void test_clean_boiler_read_also_prefixes(void **ctx)
+{
+    (void)ctx;
+    struct nf_boiler *b = NULL;
+    char err[256];
+    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    static const char *const teaser[] = {"Czytaj te\xc5\xbc: Nowy most otwarty", /* Czytaj też: */
+                                         "LE PUEDE INTERESAR: El puerto abre una nueva terminal",
+                                         "Read also: The harbour opens a new terminal",
+                                         "Leggi anche: Il porto apre un nuovo terminal", NULL};
+    for (size_t i = 0; teaser[i]; i++) {
+        assert_true(nf_boiler_line(b, teaser[i], strlen(teaser[i])));
+    }
+    /* the words without the label's colon start a sentence */
+    static const char *const prose = "Also read the small print, the minister told buyers.";
+    assert_false(nf_boiler_line(b, prose, strlen(prose)));
+    nf_boiler_free(b);
+}
+
 /* The lists are files: a missing directory fails init with the path in the reason, and a
  * directory of one's own lists replaces the defaults. */
 static void test_clean_lists_dir_is_configurable(void **ctx)
@@ -1340,6 +1361,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clean_lang_is_a_bcp47_tag, setup, teardown),
         cmocka_unit_test(test_clean_date_normalisation),
         cmocka_unit_test(test_clean_boiler_lines),
+        cmocka_unit_test(test_clean_boiler_read_also_prefixes),
         cmocka_unit_test(test_clean_lists_dir_is_configurable),
         cmocka_unit_test_setup_teardown(test_clean_no_article_gives_empty_text_and_reason, setup,
                                         teardown),
