@@ -27,6 +27,7 @@ struct pat {
     size_t len;
     size_t maxlen; /* line_prefix.txt only: the longest paragraph the prefix marks */
     int word;
+    int number; /* line_prefix.txt only: a '#' in the prefix stands for a figure's number */
 };
 
 /* Lower-case len bytes of UTF-8 from s into dst, keeping the length: ASCII, Latin-1 and Latin
@@ -121,6 +122,7 @@ static int parse_entry(char *line, enum list_kind kind, struct pat *pt)
         if (kind == L_PREFIX && line[len - 1] == '_') {
             line[len - 1] = ' '; /* a trailing '_' stands for a space */
         }
+        pt->number = kind == L_PREFIX && memchr(line, '#', len) != NULL;
     }
     pt->s = strdup(line);
     pt->len = len;
@@ -517,6 +519,35 @@ static int has_alnum(const char *s, size_t len)
     return 0;
 }
 
+/* Does the lower-cased line (n bytes) start with the prefix pattern pt? A '#' in the pattern
+ * takes a number, or none: spaces, digits and the dots or dashes inside "4.1" or "6-2"
+ * ("abbildung#:" matches "Abbildung:" and "Abbildung 12:"). */
+static int prefix_match(const char *low, size_t n, const struct pat *pt)
+{
+    if (n > pt->maxlen) {
+        return 0;
+    }
+    if (!pt->number) {
+        return n >= pt->len && !memcmp(low, pt->s, pt->len);
+    }
+    size_t i = 0;
+    for (size_t k = 0; k < pt->len; k++) {
+        if (pt->s[k] != '#') {
+            if (i >= n || low[i] != pt->s[k]) {
+                return 0;
+            }
+            i++;
+            continue;
+        }
+        while (i < n && (low[i] == ' ' || isdigit((unsigned char)low[i]) ||
+                         ((low[i] == '.' || low[i] == '-') && i > 0 &&
+                          isdigit((unsigned char)low[i - 1])))) {
+            i++;
+        }
+    }
+    return 1;
+}
+
 int nf_boiler_line(const struct nf_boiler *b, const char *s, size_t len)
 {
     if (!has_alnum(s, len)) {
@@ -541,8 +572,7 @@ int nf_boiler_line(const struct nf_boiler *b, const char *s, size_t len)
     if (n) {
         unsigned char c = (unsigned char)low[0];
         for (size_t k = b->prefix.first[c]; k < b->prefix.first[c + 1]; k++) {
-            const struct pat *pt = &b->prefix.p[k];
-            if (n <= pt->maxlen && n >= pt->len && !memcmp(low, pt->s, pt->len)) {
+            if (prefix_match(low, n, &b->prefix.p[k])) {
                 return 1;
             }
         }

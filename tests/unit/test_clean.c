@@ -937,6 +937,32 @@ static void test_clean_boiler_read_also_prefixes(void **ctx)
     nf_boiler_free(b);
 }
 
+/* A numbered figure caption ("Abbildung 4: ...", "Figure 2.1: ...") outside a figcaption is a
+ * line of chrome; a sentence that refers to the figure is text. */
+static void test_clean_boiler_figure_captions(void **ctx)
+{
+    (void)ctx;
+    struct nf_boiler *b = NULL;
+    char err[256];
+    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    static const char *const caption[] = {"Abbildung 4: Aufbau der Schneedecke im Januar.",
+                                          "Abbildung: Schneeh\xc3\xb6he im Tal",
+                                          "Figure 10: Harbour traffic by month.",
+                                          "Fig. 2.1: The new terminal",
+                                          "Rys. 3: Nowy most",
+                                          NULL};
+    for (size_t i = 0; caption[i]; i++) {
+        assert_true(nf_boiler_line(b, caption[i], strlen(caption[i])));
+    }
+    static const char *const text[] = {"Abbildung 4 zeigt den Aufbau der Schneedecke im Januar.",
+                                       "Figures: the harbour handled more ships than ever.",
+                                       "Figure skating returns to the harbour rink.", NULL};
+    for (size_t i = 0; text[i]; i++) {
+        assert_false(nf_boiler_line(b, text[i], strlen(text[i])));
+    }
+    nf_boiler_free(b);
+}
+
 /* The lists are files: a missing directory fails init with the path in the reason, and a
  * directory of one's own lists replaces the defaults. */
 static void test_clean_lists_dir_is_configurable(void **ctx)
@@ -1362,6 +1388,7 @@ int main(void)
         cmocka_unit_test(test_clean_date_normalisation),
         cmocka_unit_test(test_clean_boiler_lines),
         cmocka_unit_test(test_clean_boiler_read_also_prefixes),
+        cmocka_unit_test(test_clean_boiler_figure_captions),
         cmocka_unit_test(test_clean_lists_dir_is_configurable),
         cmocka_unit_test_setup_teardown(test_clean_no_article_gives_empty_text_and_reason, setup,
                                         teardown),
