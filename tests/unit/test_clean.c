@@ -963,6 +963,23 @@ static void test_clean_boiler_figure_captions(void **ctx)
     nf_boiler_free(b);
 }
 
+/* A paragraph that starts with the copyright sign is the site's notice, however long its
+ * reprint terms run. */
+static void test_clean_boiler_long_copyright_notice(void **ctx)
+{
+    (void)ctx;
+    struct nf_boiler *b = NULL;
+    char err[256];
+    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    static const char *const notice =
+        "\xc2\xa9 2024, Harbour Gazette. This article is the copyrighted property of the Harbour "
+        "Gazette. Written permission must be obtained before reprint in online or print media. "
+        "Republishing without permission is an infringement.";
+    assert_true(strlen(notice) > 160);
+    assert_true(nf_boiler_line(b, notice, strlen(notice)));
+    nf_boiler_free(b);
+}
+
 /* The lists are files: a missing directory fails init with the path in the reason, and a
  * directory of one's own lists replaces the defaults. */
 static void test_clean_lists_dir_is_configurable(void **ctx)
@@ -1389,6 +1406,7 @@ int main(void)
         cmocka_unit_test(test_clean_boiler_lines),
         cmocka_unit_test(test_clean_boiler_read_also_prefixes),
         cmocka_unit_test(test_clean_boiler_figure_captions),
+        cmocka_unit_test(test_clean_boiler_long_copyright_notice),
         cmocka_unit_test(test_clean_lists_dir_is_configurable),
         cmocka_unit_test_setup_teardown(test_clean_no_article_gives_empty_text_and_reason, setup,
                                         teardown),
