@@ -980,6 +980,28 @@ static void test_clean_boiler_long_copyright_notice(void **ctx)
     nf_boiler_free(b);
 }
 
+/* A cookie notice in the site's own voice ("we use cookies") is chrome wherever it stands; a
+ * report about cookies is text. */
+static void test_clean_boiler_cookie_notice_lines(void **ctx)
+{
+    (void)ctx;
+    struct nf_boiler *b = NULL;
+    char err[256];
+    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    static const char *const notice[] = {
+        "Zapraszamy ponownie. Informujemy, \xc5\xbc"
+        "e korzystamy z cookies.",
+        "Auf dieser Seite: Wir verwenden Cookies, um die Seite zu verbessern.",
+        "We use cookies to give you the best experience on our site.", NULL};
+    for (size_t i = 0; notice[i]; i++) {
+        assert_true(nf_boiler_cta(b, notice[i], strlen(notice[i])));
+    }
+    static const char *const news =
+        "The browser will stop accepting third-party cookies next year.";
+    assert_false(nf_boiler_cta(b, news, strlen(news)));
+    nf_boiler_free(b);
+}
+
 /* The lists are files: a missing directory fails init with the path in the reason, and a
  * directory of one's own lists replaces the defaults. */
 static void test_clean_lists_dir_is_configurable(void **ctx)
@@ -1407,6 +1429,7 @@ int main(void)
         cmocka_unit_test(test_clean_boiler_read_also_prefixes),
         cmocka_unit_test(test_clean_boiler_figure_captions),
         cmocka_unit_test(test_clean_boiler_long_copyright_notice),
+        cmocka_unit_test(test_clean_boiler_cookie_notice_lines),
         cmocka_unit_test(test_clean_lists_dir_is_configurable),
         cmocka_unit_test_setup_teardown(test_clean_no_article_gives_empty_text_and_reason, setup,
                                         teardown),
