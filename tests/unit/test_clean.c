@@ -1002,6 +1002,23 @@ static void test_clean_boiler_cookie_notice_lines(void **ctx)
     nf_boiler_free(b);
 }
 
+/* The suggested citation that closes a blog post or a paper's page is not its text. */
+static void test_clean_boiler_suggested_citation(void **ctx)
+{
+    (void)ctx;
+    struct nf_boiler *b = NULL;
+    char err[256];
+    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    static const char *const cite[] = {
+        "SUGGESTED CITATION Roe, Jane: The harbour in winter, Harbour Blog, 2024/1/2, "
+        "https://example.org/harbour-in-winter/.",
+        "Zitiervorschlag: Roe, Jane, Der Hafen im Winter, Hafenblog, 2. Januar 2024.", NULL};
+    for (size_t i = 0; cite[i]; i++) {
+        assert_true(nf_boiler_line(b, cite[i], strlen(cite[i])));
+    }
+    nf_boiler_free(b);
+}
+
 /* The lists are files: a missing directory fails init with the path in the reason, and a
  * directory of one's own lists replaces the defaults. */
 static void test_clean_lists_dir_is_configurable(void **ctx)
@@ -1430,6 +1447,7 @@ int main(void)
         cmocka_unit_test(test_clean_boiler_figure_captions),
         cmocka_unit_test(test_clean_boiler_long_copyright_notice),
         cmocka_unit_test(test_clean_boiler_cookie_notice_lines),
+        cmocka_unit_test(test_clean_boiler_suggested_citation),
         cmocka_unit_test(test_clean_lists_dir_is_configurable),
         cmocka_unit_test_setup_teardown(test_clean_no_article_gives_empty_text_and_reason, setup,
                                         teardown),
