@@ -1019,6 +1019,24 @@ static void test_clean_boiler_suggested_citation(void **ctx)
     nf_boiler_free(b);
 }
 
+/* A blog's post footer ("Erstellt am <date> und abgelegt unter <categories>. ...") runs long
+ * with its categories and feed notes, and is still not text. */
+static void test_clean_boiler_long_post_footer(void **ctx)
+{
+    (void)ctx;
+    struct nf_boiler *b = NULL;
+    char err[256];
+    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    static const char *const footer =
+        "Erstellt am Montag 3. Juni 2024 um 10:15 und abgelegt unter Hafen, Schifffahrt, Winter, "
+        "Allgemein. Kommentare zu diesem Eintrag im RSS 2.0 Feed. Kommentare und Pings sind "
+        "derzeit "
+        "nicht erlaubt.";
+    assert_true(strlen(footer) > 100);
+    assert_true(nf_boiler_line(b, footer, strlen(footer)));
+    nf_boiler_free(b);
+}
+
 /* The lists are files: a missing directory fails init with the path in the reason, and a
  * directory of one's own lists replaces the defaults. */
 static void test_clean_lists_dir_is_configurable(void **ctx)
@@ -1448,6 +1466,7 @@ int main(void)
         cmocka_unit_test(test_clean_boiler_long_copyright_notice),
         cmocka_unit_test(test_clean_boiler_cookie_notice_lines),
         cmocka_unit_test(test_clean_boiler_suggested_citation),
+        cmocka_unit_test(test_clean_boiler_long_post_footer),
         cmocka_unit_test(test_clean_lists_dir_is_configurable),
         cmocka_unit_test_setup_teardown(test_clean_no_article_gives_empty_text_and_reason, setup,
                                         teardown),
