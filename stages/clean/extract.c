@@ -81,7 +81,7 @@ static int trace_lca(const xmlNode *n)
 #define SINGLE_TOP_RIVAL_BLOCKS 3 /* ... with this many prose blocks */
 #define SINGLE_TOP_APART 2        /* ... not under its parent or grandparent */
 #define REPEAT_BELOW_BYTES 200    /* a shorter line right after the same line is a duplicate */
-#define CTA_MAX_BYTES 200         /* a call to action inside the article is shorter than this */
+#define CTA_MAX_BYTES 300         /* a call to action inside the article is shorter than this */
 
 static double final_score(const struct cand *c)
 {

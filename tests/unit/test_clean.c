@@ -487,6 +487,23 @@ static void test_clean_drops_promo_before_last_paragraph(void **ctx)
 
 /* A call to action the site inserted between the article's paragraphs goes wherever it stands;
  * a paragraph reporting on a newsletter stays. */
+/* A call to action is dropped also when it runs long (a support pitch of several sentences). */
+static void test_clean_drops_long_inline_call_to_action(void **ctx)
+{
+#define PITCH                                                                                      \
+    "Independent reporting costs money. We do not put our stories behind a paywall, because we "   \
+    "want every reader in the valley to be informed. If you value our work, become a member "      \
+    "today and help us keep the presses running for another year."
+    json_t *rec = run_html(*ctx,
+                           "<html><body><article><p>" P1 "</p><p>" PITCH "</p><p>" P2 "</p><p>" P3
+                           "</p><p>" P1 " " P2 "</p><p>" P2 " " P3 "</p></article></body></html>",
+                           NULL);
+    assert_true(strlen(PITCH) > 200);
+    assert_string_equal(text_of(rec), P1 "\n\n" P2 "\n\n" P3 "\n\n" P1 " " P2 "\n\n" P2 " " P3);
+#undef PITCH
+    json_decref(rec);
+}
+
 static void test_clean_drops_inline_call_to_action(void **ctx)
 {
 #define P4 "The trust's newsletter first reported the plan in March, a spokeswoman said."
@@ -1436,6 +1453,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_relaxed_pass_drops_footer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_inline_call_to_action, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_drops_long_inline_call_to_action, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_clean_keeps_main_inside_chrome_named_column, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_promo_before_last_paragraph, setup,
