@@ -1054,6 +1054,26 @@ static void test_clean_boiler_long_post_footer(void **ctx)
     nf_boiler_free(b);
 }
 
+/* An affiliate or advertising disclosure is not the article's text, wherever it stands. */
+static void test_clean_boiler_affiliate_disclosures(void **ctx)
+{
+    (void)ctx;
+    struct nf_boiler *b = NULL;
+    char err[256];
+    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    static const char *const disclosure[] = {
+        "Our editors pick every product. We may earn a commission when you buy through our links.",
+        "Dieser Beitrag enth\xc3\xa4lt Affiliate-Links: Kaufst du dar\xc3\xbc"
+        "ber ein, erhalten wir eine Provision.",
+        NULL};
+    for (size_t i = 0; disclosure[i]; i++) {
+        assert_true(nf_boiler_cta(b, disclosure[i], strlen(disclosure[i])));
+    }
+    static const char *const news = "The retailer pays bloggers a commission on every sale.";
+    assert_false(nf_boiler_cta(b, news, strlen(news)));
+    nf_boiler_free(b);
+}
+
 /* The lists are files: a missing directory fails init with the path in the reason, and a
  * directory of one's own lists replaces the defaults. */
 static void test_clean_lists_dir_is_configurable(void **ctx)
@@ -1486,6 +1506,7 @@ int main(void)
         cmocka_unit_test(test_clean_boiler_cookie_notice_lines),
         cmocka_unit_test(test_clean_boiler_suggested_citation),
         cmocka_unit_test(test_clean_boiler_long_post_footer),
+        cmocka_unit_test(test_clean_boiler_affiliate_disclosures),
         cmocka_unit_test(test_clean_lists_dir_is_configurable),
         cmocka_unit_test_setup_teardown(test_clean_no_article_gives_empty_text_and_reason, setup,
                                         teardown),
