@@ -1074,6 +1074,24 @@ static void test_clean_boiler_affiliate_disclosures(void **ctx)
     nf_boiler_free(b);
 }
 
+/* A screenshot's credit starts its caption ("Screenshot: <source>", "Screenshot,<source>");
+ * a sentence about screenshots is text. */
+static void test_clean_boiler_screenshot_credits(void **ctx)
+{
+    (void)ctx;
+    struct nf_boiler *b = NULL;
+    char err[256];
+    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    static const char *const credit[] = {
+        "Screenshot: Harbour App", "Screenshot,Harbour App The new map shows every berth.", NULL};
+    for (size_t i = 0; credit[i]; i++) {
+        assert_true(nf_boiler_line(b, credit[i], strlen(credit[i])));
+    }
+    static const char *const text = "Screenshots of the chat were shown in court on Monday.";
+    assert_false(nf_boiler_line(b, text, strlen(text)));
+    nf_boiler_free(b);
+}
+
 /* The lists are files: a missing directory fails init with the path in the reason, and a
  * directory of one's own lists replaces the defaults. */
 static void test_clean_lists_dir_is_configurable(void **ctx)
@@ -1507,6 +1525,7 @@ int main(void)
         cmocka_unit_test(test_clean_boiler_suggested_citation),
         cmocka_unit_test(test_clean_boiler_long_post_footer),
         cmocka_unit_test(test_clean_boiler_affiliate_disclosures),
+        cmocka_unit_test(test_clean_boiler_screenshot_credits),
         cmocka_unit_test(test_clean_lists_dir_is_configurable),
         cmocka_unit_test_setup_teardown(test_clean_no_article_gives_empty_text_and_reason, setup,
                                         teardown),
