@@ -1092,6 +1092,29 @@ static void test_clean_boiler_screenshot_credits(void **ctx)
     nf_boiler_free(b);
 }
 
+/* The lines that close a press release: where to find more, whom to ask, the disclaimer. */
+static void test_clean_boiler_press_release_closers(void **ctx)
+{
+    (void)ctx;
+    struct nf_boiler *b = NULL;
+    char err[256];
+    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    static const char *const closer[] = {"Weitere Infos unter www.example.org.",
+                                         "Mehr Informationen unter: hafen.example.org",
+                                         "IHR ANSPRECHPARTNER F\xc3\x9cR PRESSEANFRAGEN",
+                                         "Ansprechpartnerin zum Thema:",
+                                         "(Alle Angaben ohne Gew\xc3\xa4hr)",
+                                         NULL};
+    for (size_t i = 0; closer[i]; i++) {
+        assert_true(nf_boiler_line(b, closer[i], strlen(closer[i])));
+    }
+    /* a long sentence that starts with the same words is text */
+    static const char *const text = "Weitere Infos unter der Hand bekam die Polizei von Anwohnern, "
+                                    "die den Wagen in der Nacht gesehen hatten.";
+    assert_false(nf_boiler_line(b, text, strlen(text)));
+    nf_boiler_free(b);
+}
+
 /* The lists are files: a missing directory fails init with the path in the reason, and a
  * directory of one's own lists replaces the defaults. */
 static void test_clean_lists_dir_is_configurable(void **ctx)
@@ -1526,6 +1549,7 @@ int main(void)
         cmocka_unit_test(test_clean_boiler_long_post_footer),
         cmocka_unit_test(test_clean_boiler_affiliate_disclosures),
         cmocka_unit_test(test_clean_boiler_screenshot_credits),
+        cmocka_unit_test(test_clean_boiler_press_release_closers),
         cmocka_unit_test(test_clean_lists_dir_is_configurable),
         cmocka_unit_test_setup_teardown(test_clean_no_article_gives_empty_text_and_reason, setup,
                                         teardown),
