@@ -1115,6 +1115,22 @@ static void test_clean_boiler_press_release_closers(void **ctx)
     nf_boiler_free(b);
 }
 
+/* "Mehr zu <Thema>" alone on a line labels a box of links; a sentence starting so is text. */
+static void test_clean_boiler_more_on_topic_label(void **ctx)
+{
+    (void)ctx;
+    struct nf_boiler *b = NULL;
+    char err[256];
+    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    static const char *const label = "Mehr zu Hafen und Schifffahrt";
+    assert_true(nf_boiler_line(b, label, strlen(label)));
+    static const char *const text =
+        "Mehr zu tun gab es f\xc3\xbcr die Feuerwehr am Sonntag, als ein "
+        "Sturm aufzog.";
+    assert_false(nf_boiler_line(b, text, strlen(text)));
+    nf_boiler_free(b);
+}
+
 /* The lists are files: a missing directory fails init with the path in the reason, and a
  * directory of one's own lists replaces the defaults. */
 static void test_clean_lists_dir_is_configurable(void **ctx)
@@ -1550,6 +1566,7 @@ int main(void)
         cmocka_unit_test(test_clean_boiler_affiliate_disclosures),
         cmocka_unit_test(test_clean_boiler_screenshot_credits),
         cmocka_unit_test(test_clean_boiler_press_release_closers),
+        cmocka_unit_test(test_clean_boiler_more_on_topic_label),
         cmocka_unit_test(test_clean_lists_dir_is_configurable),
         cmocka_unit_test_setup_teardown(test_clean_no_article_gives_empty_text_and_reason, setup,
                                         teardown),
