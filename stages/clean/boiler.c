@@ -519,6 +519,32 @@ static int has_alnum(const char *s, size_t len)
     return 0;
 }
 
+#define FILE_LINK_MAX_BYTES 150 /* a document's link line: its title, type and size */
+
+/* A link to a document with its type and size ("Report 2024 (PDF, 245 KB)", "Merkblatt PDF |
+ * 38 KB | barrierefrei"): "pdf" and a number of kilo- or megabytes in one short line that is
+ * not a sentence ("The 40 MB PDF reached reporters." is text). */
+static int is_file_link(const char *low, size_t n)
+{
+    if (n >= FILE_LINK_MAX_BYTES || !n || strchr(".!?", low[n - 1]) || !strstr(low, "pdf")) {
+        return 0;
+    }
+    for (size_t i = 0; i + 2 < n; i++) {
+        if (!isdigit((unsigned char)low[i])) {
+            continue;
+        }
+        size_t k = i + 1;
+        if (low[k] == ' ') {
+            k++;
+        }
+        if (k + 2 <= n && (low[k] == 'k' || low[k] == 'm') && low[k + 1] == 'b' &&
+            (k + 2 == n || !isalpha((unsigned char)low[k + 2]))) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Does the lower-cased line (n bytes) start with the prefix pattern pt? A '#' in the pattern
  * takes a number, or none: spaces, digits and the dots or dashes inside "4.1" or "6-2"
  * ("abbildung#:" matches "Abbildung:" and "Abbildung 12:"). */
@@ -567,6 +593,9 @@ int nf_boiler_line(const struct nf_boiler *b, const char *s, size_t len)
     /* a download link */
     if (n < 100 && (strstr(low, "als pdf herunterladen") || strstr(low, "download pdf") ||
                     strstr(low, "download as pdf"))) {
+        return 1;
+    }
+    if (is_file_link(low, n)) {
         return 1;
     }
     if (n) {

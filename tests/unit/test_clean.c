@@ -1131,6 +1131,27 @@ static void test_clean_boiler_more_on_topic_label(void **ctx)
     nf_boiler_free(b);
 }
 
+/* A document's link line with its type and size is chrome; a sentence about a PDF is text. */
+static void test_clean_boiler_file_links(void **ctx)
+{
+    (void)ctx;
+    struct nf_boiler *b = NULL;
+    char err[256];
+    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    static const char *const link[] = {"Jahresbericht 2024 (PDF, 245 KB)",
+                                       "Merkblatt Hafengeb\xc3\xbchren PDF | 1,2 MB | barrierefrei",
+                                       NULL};
+    for (size_t i = 0; link[i]; i++) {
+        assert_true(nf_boiler_line(b, link[i], strlen(link[i])));
+    }
+    static const char *const text[] = {"The 40 MB PDF reached reporters on Monday.",
+                                       "The PDF lists 12 berths for ships over 300 metres", NULL};
+    for (size_t i = 0; text[i]; i++) {
+        assert_false(nf_boiler_line(b, text[i], strlen(text[i])));
+    }
+    nf_boiler_free(b);
+}
+
 /* The lists are files: a missing directory fails init with the path in the reason, and a
  * directory of one's own lists replaces the defaults. */
 static void test_clean_lists_dir_is_configurable(void **ctx)
@@ -1567,6 +1588,7 @@ int main(void)
         cmocka_unit_test(test_clean_boiler_screenshot_credits),
         cmocka_unit_test(test_clean_boiler_press_release_closers),
         cmocka_unit_test(test_clean_boiler_more_on_topic_label),
+        cmocka_unit_test(test_clean_boiler_file_links),
         cmocka_unit_test(test_clean_lists_dir_is_configurable),
         cmocka_unit_test_setup_teardown(test_clean_no_article_gives_empty_text_and_reason, setup,
                                         teardown),
