@@ -1152,6 +1152,23 @@ static void test_clean_boiler_file_links(void **ctx)
     nf_boiler_free(b);
 }
 
+/* Support pitches and newsletter teasers that close a post are calls to action. */
+static void test_clean_boiler_closing_pitches(void **ctx)
+{
+    (void)ctx;
+    struct nf_boiler *b = NULL;
+    char err[256];
+    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    static const char *const pitch[] = {
+        "Gef\xc3\xa4llt dir unser Hafenmagazin? Wir verzichten bewusst auf Werbung.",
+        "Help us continue to bring harbour news to readers everywhere",
+        "Ab 2025 nichts mehr vers\xc3\xa4umen!", NULL};
+    for (size_t i = 0; pitch[i]; i++) {
+        assert_true(nf_boiler_promo(b, pitch[i], strlen(pitch[i])));
+    }
+    nf_boiler_free(b);
+}
+
 /* The lists are files: a missing directory fails init with the path in the reason, and a
  * directory of one's own lists replaces the defaults. */
 static void test_clean_lists_dir_is_configurable(void **ctx)
@@ -1589,6 +1606,7 @@ int main(void)
         cmocka_unit_test(test_clean_boiler_press_release_closers),
         cmocka_unit_test(test_clean_boiler_more_on_topic_label),
         cmocka_unit_test(test_clean_boiler_file_links),
+        cmocka_unit_test(test_clean_boiler_closing_pitches),
         cmocka_unit_test(test_clean_lists_dir_is_configurable),
         cmocka_unit_test_setup_teardown(test_clean_no_article_gives_empty_text_and_reason, setup,
                                         teardown),
