@@ -718,6 +718,9 @@ static void drop_closing_box(const struct walker *w, unsigned char *v)
     if (!is_heading(w->blocks[first].tag) || n - (v[first] == KEEP) > CLOSING_BOX_BLOCKS) {
         return;
     }
+    /* a box titled with a chrome label ("Artikel von", "Kommentare") is chrome however the
+     * article is cut into sections */
+    int chrome_title = v[first] == CHROME;
     /* the article before it: some kept text, no other heading-led box */
     size_t before = 0;
     const xmlNode *cur = NULL;
@@ -726,7 +729,7 @@ static void drop_closing_box(const struct walker *w, unsigned char *v)
             continue;
         }
         const xmlNode *bx = box_of(w, &w->blocks[i]);
-        if (bx && bx != cur && is_heading(w->blocks[i].tag)) {
+        if (bx && bx != cur && is_heading(w->blocks[i].tag) && !chrome_title) {
             return;
         }
         cur = bx;

@@ -599,6 +599,22 @@ static void test_clean_drops_author_bio(void **ctx)
 
 /* A box of its own that closes the article and starts with a heading (an author box, a promo)
  * is not article text; an article cut into titled sections keeps its last section. */
+/* A closing box titled with a chrome label ("About the author") goes also when the article
+ * before it is cut into titled sections. */
+static void test_clean_drops_closing_box_with_chrome_title(void **ctx)
+{
+    json_t *rec = run_html(*ctx,
+                           "<html><body><article><section><h2>The plan</h2><p>" P1 " " P2
+                           "</p><p>" P2 " " P3 "</p></section><section><h2>The cost</h2><p>" P3
+                           " " P1 "</p><p>" P1 "</p></section><section><h2>About the author</h2>"
+                           "<p>She writes about the coast and its people.</p></section></article>"
+                           "</body></html>",
+                           NULL);
+    assert_string_equal(text_of(rec), "The plan\n\n" P1 " " P2 "\n\n" P2 " " P3
+                                      "\n\nThe cost\n\n" P3 " " P1 "\n\n" P1);
+    json_decref(rec);
+}
+
 static void test_clean_drops_closing_titled_box(void **ctx)
 {
     json_t *rec = run_html(*ctx,
@@ -1564,6 +1580,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_author_bio, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_closing_titled_box, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_drops_closing_box_with_chrome_title, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_clean_prefers_several_paragraphs_to_one, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_relaxed_pass_drops_footer, setup, teardown),
