@@ -446,10 +446,11 @@ static int is_counter_line(const char *s)
     while (*p == ' ') {
         p++;
     }
-    static const char *const words[] = {"views",  "view",     "reads",       "shares",
-                                        "share",  "comments", "comment",     "likes",
-                                        "visits", "min read", "minute read", "minutes read",
-                                        "kb",     "mb",       NULL};
+    static const char *const words[] = {
+        "views",      "view",         "reads",       "shares",     "share",       "comments",
+        "comment",    "likes",        "visits",      "min read",   "minute read", "minutes read",
+        "kb",         "mb",           "kommentare",  "kommentar",  "aufrufe",     "comentarios",
+        "comentario", "commentaires", "commentaire", "komentarze", "komentarzy",  NULL};
     for (size_t i = 0; words[i]; i++) {
         if (!strcmp(p, words[i])) {
             return 1;

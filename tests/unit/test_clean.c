@@ -1185,6 +1185,23 @@ static void test_clean_boiler_closing_pitches(void **ctx)
     nf_boiler_free(b);
 }
 
+/* Comment and view counters in German, Spanish, French and Polish are chrome lines. */
+static void test_clean_boiler_counters_in_more_languages(void **ctx)
+{
+    (void)ctx;
+    struct nf_boiler *b = NULL;
+    char err[256];
+    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    static const char *const counter[] = {"0 Kommentare",   "1.234 Aufrufe", "12 comentarios",
+                                          "3 commentaires", "5 komentarzy",  NULL};
+    for (size_t i = 0; counter[i]; i++) {
+        assert_true(nf_boiler_line(b, counter[i], strlen(counter[i])));
+    }
+    static const char *const text = "3 Kommentare zur Lage am Hafen";
+    assert_false(nf_boiler_line(b, text, strlen(text)));
+    nf_boiler_free(b);
+}
+
 /* The lists are files: a missing directory fails init with the path in the reason, and a
  * directory of one's own lists replaces the defaults. */
 static void test_clean_lists_dir_is_configurable(void **ctx)
@@ -1625,6 +1642,7 @@ int main(void)
         cmocka_unit_test(test_clean_boiler_more_on_topic_label),
         cmocka_unit_test(test_clean_boiler_file_links),
         cmocka_unit_test(test_clean_boiler_closing_pitches),
+        cmocka_unit_test(test_clean_boiler_counters_in_more_languages),
         cmocka_unit_test(test_clean_lists_dir_is_configurable),
         cmocka_unit_test_setup_teardown(test_clean_no_article_gives_empty_text_and_reason, setup,
                                         teardown),
