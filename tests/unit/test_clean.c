@@ -1202,6 +1202,24 @@ static void test_clean_boiler_counters_in_more_languages(void **ctx)
     nf_boiler_free(b);
 }
 
+/* An author box's "View all posts by" link and a page's revision line are chrome. */
+static void test_clean_boiler_author_box_links(void **ctx)
+{
+    (void)ctx;
+    struct nf_boiler *b = NULL;
+    char err[256];
+    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    static const char *const line[] = {
+        "Jane Roe writes about ports. View all posts by Jane Roe",
+        "Sie schreibt zu Schiffen. Zeige alle Beitr\xc3\xa4ge von Erika",
+        "Erika Muster Zuletzt ge\xc3\xa4ndert am 06.11.2023",
+        "harbour.html - Last Modified: 03-10-2004 2:20pm", NULL};
+    for (size_t i = 0; line[i]; i++) {
+        assert_true(nf_boiler_cta(b, line[i], strlen(line[i])));
+    }
+    nf_boiler_free(b);
+}
+
 /* The lists are files: a missing directory fails init with the path in the reason, and a
  * directory of one's own lists replaces the defaults. */
 static void test_clean_lists_dir_is_configurable(void **ctx)
@@ -1643,6 +1661,7 @@ int main(void)
         cmocka_unit_test(test_clean_boiler_file_links),
         cmocka_unit_test(test_clean_boiler_closing_pitches),
         cmocka_unit_test(test_clean_boiler_counters_in_more_languages),
+        cmocka_unit_test(test_clean_boiler_author_box_links),
         cmocka_unit_test(test_clean_lists_dir_is_configurable),
         cmocka_unit_test_setup_teardown(test_clean_no_article_gives_empty_text_and_reason, setup,
                                         teardown),
