@@ -546,6 +546,23 @@ static int is_file_link(const char *low, size_t n)
     return 0;
 }
 
+#define FIELDS_MAX_BYTES 150 /* a line of fields: a post's date, author, section, counters */
+#define FIELDS_MIN_BARS 2    /* ... separated by this many " | " at least */
+
+/* A short line of fields separated by " | " that is not a sentence: a breadcrumb, a row of
+ * tabs, a post's meta line ("Freitag | 14. Juni 2019 | VON Jane Roe IN Mode | 0 Kommentare"). */
+static int is_field_line(const char *low, size_t n)
+{
+    if (n >= FIELDS_MAX_BYTES || !n || memchr(low, '\n', n) || strchr(".!?", low[n - 1])) {
+        return 0;
+    }
+    int bars = 0;
+    for (size_t i = 1; i + 1 < n; i++) {
+        bars += low[i] == '|' && low[i - 1] == ' ' && low[i + 1] == ' ';
+    }
+    return bars >= FIELDS_MIN_BARS;
+}
+
 /* Does the lower-cased line (n bytes) start with the prefix pattern pt? A '#' in the pattern
  * takes a number, or none: spaces, digits and the dots or dashes inside "4.1" or "6-2"
  * ("abbildung#:" matches "Abbildung:" and "Abbildung 12:"). */
@@ -596,7 +613,7 @@ int nf_boiler_line(const struct nf_boiler *b, const char *s, size_t len)
                     strstr(low, "download as pdf"))) {
         return 1;
     }
-    if (is_file_link(low, n)) {
+    if (is_file_link(low, n) || is_field_line(low, n)) {
         return 1;
     }
     if (n) {

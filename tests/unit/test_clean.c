@@ -1220,6 +1220,28 @@ static void test_clean_boiler_author_box_links(void **ctx)
     nf_boiler_free(b);
 }
 
+/* A short line of " | "-separated fields (a breadcrumb, tabs, a post's meta line) is chrome;
+ * a sentence or a line with one bar is not. */
+static void test_clean_boiler_field_lines(void **ctx)
+{
+    (void)ctx;
+    struct nf_boiler *b = NULL;
+    char err[256];
+    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    static const char *const fields[] = {
+        "Freitag | 14. Juni 2019 | 15:49 VON Jane Roe IN Mode | 0 COMMENTS",
+        "Hafen | Schifffahrt | Video", "Aktuell | 30 Tage | 3 Monate | 12 Monate", NULL};
+    for (size_t i = 0; fields[i]; i++) {
+        assert_true(nf_boiler_line(b, fields[i], strlen(fields[i])));
+    }
+    static const char *const text[] = {"Ports | Ships", "The menu read: fish | chips | peas.",
+                                       NULL};
+    for (size_t i = 0; text[i]; i++) {
+        assert_false(nf_boiler_line(b, text[i], strlen(text[i])));
+    }
+    nf_boiler_free(b);
+}
+
 /* The lists are files: a missing directory fails init with the path in the reason, and a
  * directory of one's own lists replaces the defaults. */
 static void test_clean_lists_dir_is_configurable(void **ctx)
@@ -1662,6 +1684,7 @@ int main(void)
         cmocka_unit_test(test_clean_boiler_closing_pitches),
         cmocka_unit_test(test_clean_boiler_counters_in_more_languages),
         cmocka_unit_test(test_clean_boiler_author_box_links),
+        cmocka_unit_test(test_clean_boiler_field_lines),
         cmocka_unit_test(test_clean_lists_dir_is_configurable),
         cmocka_unit_test_setup_teardown(test_clean_no_article_gives_empty_text_and_reason, setup,
                                         teardown),
