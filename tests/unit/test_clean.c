@@ -1242,6 +1242,28 @@ static void test_clean_boiler_field_lines(void **ctx)
     nf_boiler_free(b);
 }
 
+/* The placeholders of embedded posts and players (consent notes, "enable JavaScript", "view
+ * this post on Instagram") are chrome wherever they stand. */
+static void test_clean_boiler_embed_placeholders(void **ctx)
+{
+    (void)ctx;
+    struct nf_boiler *b = NULL;
+    char err[256];
+    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    static const char *const placeholder[] = {
+        "View this post on Instagram",
+        "Aktivieren Sie JavaScript um das Video zu sehen.",
+        "Klicken Sie auf den Button, um den Inhalt nachzuladen.",
+        "Wenn Sie dieses Video abspielen, erfolgt eine Daten\xc3\xbc"
+        "bertragung an den Anbieter.",
+        "Wir stellen ohne dein Einverst\xc3\xa4ndnis keine Verbindung zu Twitter her.",
+        NULL};
+    for (size_t i = 0; placeholder[i]; i++) {
+        assert_true(nf_boiler_cta(b, placeholder[i], strlen(placeholder[i])));
+    }
+    nf_boiler_free(b);
+}
+
 /* The lists are files: a missing directory fails init with the path in the reason, and a
  * directory of one's own lists replaces the defaults. */
 static void test_clean_lists_dir_is_configurable(void **ctx)
@@ -1685,6 +1707,7 @@ int main(void)
         cmocka_unit_test(test_clean_boiler_counters_in_more_languages),
         cmocka_unit_test(test_clean_boiler_author_box_links),
         cmocka_unit_test(test_clean_boiler_field_lines),
+        cmocka_unit_test(test_clean_boiler_embed_placeholders),
         cmocka_unit_test(test_clean_lists_dir_is_configurable),
         cmocka_unit_test_setup_teardown(test_clean_no_article_gives_empty_text_and_reason, setup,
                                         teardown),
