@@ -689,3 +689,46 @@ int nf_boiler_cta(const struct nf_boiler *b, const char *s, size_t len)
 {
     return line_has(&b->cta, s, len);
 }
+
+#define AUTHOR_LABEL_MAX_BYTES 40 /* an author box's title is short */
+
+int nf_boiler_author_label(const char *s, size_t len)
+{
+    static const char *const labels[] = {"autor",
+                                         "autorin",
+                                         "autoren",
+                                         "author",
+                                         "authors",
+                                         "der autor",
+                                         "die autorin",
+                                         "die autoren",
+                                         "the author",
+                                         "über den autor",
+                                         "über die autorin",
+                                         "über die autoren",
+                                         "zum autor",
+                                         "zur autorin",
+                                         "about the author",
+                                         "about the authors",
+                                         "sobre el autor",
+                                         "sobre la autora",
+                                         "l'auteur",
+                                         "à propos de l'auteur",
+                                         "o autorze",
+                                         NULL};
+    if (len > AUTHOR_LABEL_MAX_BYTES) {
+        return 0;
+    }
+    char low[AUTHOR_LABEL_MAX_BYTES + 1];
+    lower_utf8(low, s, len);
+    while (len > 0 && (low[len - 1] == ':' || low[len - 1] == ' ')) {
+        len--;
+    }
+    low[len] = '\0';
+    for (size_t i = 0; labels[i]; i++) {
+        if (!strcmp(low, labels[i])) {
+            return 1;
+        }
+    }
+    return 0;
+}

@@ -773,6 +773,47 @@ static void drop_author_bio(const struct walker *w, const struct nf_meta_out *mo
     }
 }
 
+#define AUTHOR_BOX_BLOCKS 3 /* an author box after its title: this many paragraphs at most */
+
+/* An author box closing the article under its title ("Autor", "About the author"): the name,
+ * the bio and the contact lines after the title go, when they are few and short and follow a
+ * real article. */
+static void drop_author_box(const struct walker *w, unsigned char *v)
+{
+    size_t after = 0, bytes = 0;
+    for (size_t i = w->nblocks; i-- > 0;) {
+        if (v[i] == OUTSIDE) {
+            continue;
+        }
+        const struct block *b = &w->blocks[i];
+        if (nf_boiler_author_label(w->text.data + b->off, b->len)) {
+            if (!after) {
+                return;
+            }
+            size_t before = 0;
+            for (size_t k = 0; k < i; k++) {
+                before += v[k] == KEEP ? w->blocks[k].len : 0;
+            }
+            if (before < CLOSING_BOX_MIN_BEFORE) {
+                return;
+            }
+            for (size_t k = i; k < w->nblocks; k++) {
+                if (v[k] == KEEP) {
+                    v[k] = BYLINE;
+                }
+            }
+            return;
+        }
+        if (v[i] == KEEP) {
+            after++;
+            bytes += b->len;
+            if (after > AUTHOR_BOX_BLOCKS || bytes > BIO_MAX_BYTES) {
+                return;
+            }
+        }
+    }
+}
+
 static int assemble(struct walker *w, const struct nf_meta_out *mo, struct nf_buf *out)
 {
     int err = 0;
@@ -806,6 +847,7 @@ static int assemble(struct walker *w, const struct nf_meta_out *mo, struct nf_bu
     rescue_head_prose(w, v);
     trim_edges(w, v);
     drop_author_bio(w, mo, v);
+    drop_author_box(w, v);
     drop_closing_promos(w, v);
     drop_closing_box(w, v);
 #ifdef NF_CLEAN_TRACE

@@ -615,6 +615,20 @@ static void test_clean_drops_closing_box_with_chrome_title(void **ctx)
     json_decref(rec);
 }
 
+/* An author box under its title closes the article: the title, the name and the bio go. */
+static void test_clean_drops_titled_author_box(void **ctx)
+{
+    json_t *rec = run_html(*ctx,
+                           "<html><body><article><p>" P1 " " P2 "</p><p>" P2 " " P3 "</p><p>" P3
+                           " " P1 "</p><div>AUTOR</div><h3>Erika Muster</h3><p>leitet das "
+                           "Hafenressort und schreibt \xc3\xbc"
+                           "ber Schiffe.</p></article>"
+                           "</body></html>",
+                           NULL);
+    assert_string_equal(text_of(rec), P1 " " P2 "\n\n" P2 " " P3 "\n\n" P3 " " P1);
+    json_decref(rec);
+}
+
 static void test_clean_drops_closing_titled_box(void **ctx)
 {
     json_t *rec = run_html(*ctx,
@@ -1659,6 +1673,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_author_bio, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_closing_titled_box, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_drops_titled_author_box, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_closing_box_with_chrome_title, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_prefers_several_paragraphs_to_one, setup,
