@@ -715,6 +715,12 @@ int nf_boiler_author_label(const char *s, size_t len)
                                          "l'auteur",
                                          "à propos de l'auteur",
                                          "o autorze",
+                                         "kontakt",
+                                         "pressekontakt",
+                                         "medienkontakt",
+                                         "press contact",
+                                         "media contact",
+                                         "contact presse",
                                          NULL};
     if (len > AUTHOR_LABEL_MAX_BYTES) {
         return 0;

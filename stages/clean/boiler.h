@@ -55,7 +55,8 @@ int nf_boiler_promo(const struct nf_boiler *b, const char *s, size_t len);
  * it anywhere in an article ("sign up to our newsletter", "folgen Sie uns")? */
 int nf_boiler_cta(const struct nf_boiler *b, const char *s, size_t len);
 
-/* Is this line the title of an author box ("Autor", "Über den Autor:", "About the author")? */
+/* Is this line the title of an author or press-contact box ("Autor", "Über den Autor:", "About
+ * the author", "Pressekontakt")? */
 int nf_boiler_author_label(const char *s, size_t len);
 
 #endif

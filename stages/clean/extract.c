@@ -775,9 +775,9 @@ static void drop_author_bio(const struct walker *w, const struct nf_meta_out *mo
 
 #define AUTHOR_BOX_BLOCKS 3 /* an author box after its title: this many paragraphs at most */
 
-/* An author box closing the article under its title ("Autor", "About the author"): the name,
- * the bio and the contact lines after the title go, when they are few and short and follow a
- * real article. */
+/* An author or press-contact box closing the article under its title ("Autor", "About the
+ * author", "Pressekontakt"): the name, the bio and the contact lines after the title go, when
+ * they are few and short and follow a real article. */
 static void drop_author_box(const struct walker *w, unsigned char *v)
 {
     size_t after = 0, bytes = 0;

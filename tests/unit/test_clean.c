@@ -1278,6 +1278,21 @@ static void test_clean_boiler_embed_placeholders(void **ctx)
     nf_boiler_free(b);
 }
 
+/* The titles of author and press-contact boxes, in any case and with a colon. */
+static void test_clean_boiler_box_titles(void **ctx)
+{
+    (void)ctx;
+    static const char *const title[] = {"AUTOR",
+                                        "\xc3\x9c"
+                                        "ber die Autorin:",
+                                        "About the author", "Pressekontakt:", NULL};
+    for (size_t i = 0; title[i]; i++) {
+        assert_true(nf_boiler_author_label(title[i], strlen(title[i])));
+    }
+    static const char *const text = "Kontaktdaten der Polizei";
+    assert_false(nf_boiler_author_label(text, strlen(text)));
+}
+
 /* The lists are files: a missing directory fails init with the path in the reason, and a
  * directory of one's own lists replaces the defaults. */
 static void test_clean_lists_dir_is_configurable(void **ctx)
@@ -1723,6 +1738,7 @@ int main(void)
         cmocka_unit_test(test_clean_boiler_author_box_links),
         cmocka_unit_test(test_clean_boiler_field_lines),
         cmocka_unit_test(test_clean_boiler_embed_placeholders),
+        cmocka_unit_test(test_clean_boiler_box_titles),
         cmocka_unit_test(test_clean_lists_dir_is_configurable),
         cmocka_unit_test_setup_teardown(test_clean_no_article_gives_empty_text_and_reason, setup,
                                         teardown),
