@@ -563,6 +563,26 @@ static int is_field_line(const char *low, size_t n)
     return bars >= FIELDS_MIN_BARS;
 }
 
+#define POINTER_MAX_BYTES 120 /* a line that only points to a link is shorter */
+
+/* A short line that only points to a link ("Weitere Informationen finden Sie hier", "Alle
+ * Ergebnisse findest du hier"): its end, the trailing punctuation already cut, says so. */
+static int is_pointer_line(const char *low, size_t n)
+{
+    static const char *const ends[] = {" finden sie hier", " findest du hier", " findet ihr hier",
+                                       " gibt es hier", NULL};
+    if (n >= POINTER_MAX_BYTES) {
+        return 0;
+    }
+    for (size_t i = 0; ends[i]; i++) {
+        size_t el = strlen(ends[i]);
+        if (n > el && !memcmp(low + n - el, ends[i], el)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Does the lower-cased line (n bytes) start with the prefix pattern pt? A '#' in the pattern
  * takes a number, or none: spaces, digits and the dots or dashes inside "4.1" or "6-2"
  * ("abbildung#:" matches "Abbildung:" and "Abbildung 12:"). */
@@ -639,6 +659,9 @@ int nf_boiler_line(const struct nf_boiler *b, const char *s, size_t len)
         }
     }
     low[n] = '\0';
+    if (is_pointer_line(low, n)) {
+        return 1;
+    }
     struct pat key = {.s = low};
     if (b->exact.n && bsearch(&key, b->exact.p, b->exact.n, sizeof(key), cmp_pat_str)) {
         return 1;
@@ -694,34 +717,14 @@ int nf_boiler_cta(const struct nf_boiler *b, const char *s, size_t len)
 
 int nf_boiler_author_label(const char *s, size_t len)
 {
-    static const char *const labels[] = {"autor",
-                                         "autorin",
-                                         "autoren",
-                                         "author",
-                                         "authors",
-                                         "der autor",
-                                         "die autorin",
-                                         "die autoren",
-                                         "the author",
-                                         "über den autor",
-                                         "über die autorin",
-                                         "über die autoren",
-                                         "zum autor",
-                                         "zur autorin",
-                                         "about the author",
-                                         "about the authors",
-                                         "sobre el autor",
-                                         "sobre la autora",
-                                         "l'auteur",
-                                         "à propos de l'auteur",
-                                         "o autorze",
-                                         "kontakt",
-                                         "pressekontakt",
-                                         "medienkontakt",
-                                         "press contact",
-                                         "media contact",
-                                         "contact presse",
-                                         NULL};
+    static const char *const labels[] = {
+        "autor",          "autorin",         "autoren",          "author",
+        "authors",        "der autor",       "die autorin",      "die autoren",
+        "the author",     "über den autor",  "über die autorin", "über die autoren",
+        "zum autor",      "zur autorin",     "about the author", "about the authors",
+        "sobre el autor", "sobre la autora", "l'auteur",         "à propos de l'auteur",
+        "o autorze",      "kontakt",         "pressekontakt",    "medienkontakt",
+        "press contact",  "media contact",   "contact presse",   NULL};
     if (len > AUTHOR_LABEL_MAX_BYTES) {
         return 0;
     }

@@ -1293,6 +1293,25 @@ static void test_clean_boiler_box_titles(void **ctx)
     assert_false(nf_boiler_author_label(text, strlen(text)));
 }
 
+/* A short line that only points to a link ("... finden Sie hier.") is chrome; a sentence in
+ * which the words stand elsewhere is text. */
+static void test_clean_boiler_pointer_lines(void **ctx)
+{
+    (void)ctx;
+    struct nf_boiler *b = NULL;
+    char err[256];
+    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    static const char *const pointer[] = {"Alle Ergebnisse findest du HIER.",
+                                          "Weitere Informationen zum Hafenfest finden Sie hier.",
+                                          "Tickets gibt es hier!", NULL};
+    for (size_t i = 0; pointer[i]; i++) {
+        assert_true(nf_boiler_line(b, pointer[i], strlen(pointer[i])));
+    }
+    static const char *const text = "Antworten finden Sie hier im Hafen nicht, sagt der Lotse.";
+    assert_false(nf_boiler_line(b, text, strlen(text)));
+    nf_boiler_free(b);
+}
+
 /* The lists are files: a missing directory fails init with the path in the reason, and a
  * directory of one's own lists replaces the defaults. */
 static void test_clean_lists_dir_is_configurable(void **ctx)
@@ -1739,6 +1758,7 @@ int main(void)
         cmocka_unit_test(test_clean_boiler_field_lines),
         cmocka_unit_test(test_clean_boiler_embed_placeholders),
         cmocka_unit_test(test_clean_boiler_box_titles),
+        cmocka_unit_test(test_clean_boiler_pointer_lines),
         cmocka_unit_test(test_clean_lists_dir_is_configurable),
         cmocka_unit_test_setup_teardown(test_clean_no_article_gives_empty_text_and_reason, setup,
                                         teardown),
