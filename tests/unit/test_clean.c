@@ -1312,6 +1312,24 @@ static void test_clean_boiler_pointer_lines(void **ctx)
     nf_boiler_free(b);
 }
 
+/* The review note of a health or guide page ("Medically reviewed by ...") is chrome. */
+static void test_clean_boiler_review_notes(void **ctx)
+{
+    (void)ctx;
+    struct nf_boiler *b = NULL;
+    char err[256];
+    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    static const char *const note[] = {
+        "Medically reviewed by Jane Roe, MD - Written by John Doe on March 3, 2024",
+        "Dieser Text folgt den Leitlinien und wurde von Medizinern gepr\xc3\xbc"
+        "ft.",
+        NULL};
+    for (size_t i = 0; note[i]; i++) {
+        assert_true(nf_boiler_cta(b, note[i], strlen(note[i])));
+    }
+    nf_boiler_free(b);
+}
+
 /* The lists are files: a missing directory fails init with the path in the reason, and a
  * directory of one's own lists replaces the defaults. */
 static void test_clean_lists_dir_is_configurable(void **ctx)
@@ -1759,6 +1777,7 @@ int main(void)
         cmocka_unit_test(test_clean_boiler_embed_placeholders),
         cmocka_unit_test(test_clean_boiler_box_titles),
         cmocka_unit_test(test_clean_boiler_pointer_lines),
+        cmocka_unit_test(test_clean_boiler_review_notes),
         cmocka_unit_test(test_clean_lists_dir_is_configurable),
         cmocka_unit_test_setup_teardown(test_clean_no_article_gives_empty_text_and_reason, setup,
                                         teardown),
