@@ -1330,6 +1330,23 @@ static void test_clean_boiler_review_notes(void **ctx)
     nf_boiler_free(b);
 }
 
+/* A subscription pitch's promise ("cancel anytime") marks a closing call to action. */
+static void test_clean_boiler_subscription_promise(void **ctx)
+{
+    (void)ctx;
+    struct nf_boiler *b = NULL;
+    char err[256];
+    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    static const char *const pitch[] = {
+        "Read the harbour news for 3 dollars. Cancel anytime.",
+        "Hazlo posible desde 5 d\xc3\xb3lares. Cancela cuando quieras.",
+        "Alle Artikel lesen, jederzeit k\xc3\xbcndbar.", NULL};
+    for (size_t i = 0; pitch[i]; i++) {
+        assert_true(nf_boiler_promo(b, pitch[i], strlen(pitch[i])));
+    }
+    nf_boiler_free(b);
+}
+
 /* The lists are files: a missing directory fails init with the path in the reason, and a
  * directory of one's own lists replaces the defaults. */
 static void test_clean_lists_dir_is_configurable(void **ctx)
@@ -1778,6 +1795,7 @@ int main(void)
         cmocka_unit_test(test_clean_boiler_box_titles),
         cmocka_unit_test(test_clean_boiler_pointer_lines),
         cmocka_unit_test(test_clean_boiler_review_notes),
+        cmocka_unit_test(test_clean_boiler_subscription_promise),
         cmocka_unit_test(test_clean_lists_dir_is_configurable),
         cmocka_unit_test_setup_teardown(test_clean_no_article_gives_empty_text_and_reason, setup,
                                         teardown),
