@@ -459,6 +459,43 @@ static int is_address(const char *s, size_t len)
     return 1;
 }
 
+#define MORE_LINK_MIN_BYTES 4 /* link text at least as long as the shortest "read more" */
+
+/* Does a paragraph end with a "read more" link ("... Weiterlesen", "... [więcej]", "... Read
+ * more »")? Then it is a teaser's excerpt of another page, cut where the link continues it. */
+static int ends_with_more_link(const struct block *b, const char *s)
+{
+    static const char *const more[] = {"weiterlesen",   "read more",         "[more]",
+                                       "[mehr]",        "[więcej]",          "[czytaj więcej]",
+                                       "lire la suite", "leer más",          "continue reading",
+                                       "czytaj więcej", "continuar leyendo", NULL};
+    size_t n = b->len;
+    /* trailing arrows, ellipses and spaces: "» ", "…", "..." */
+    for (int guard = 0; n > 0 && guard < 8; guard++) {
+        unsigned char c = (unsigned char)s[n - 1];
+        if (c == ' ' || c == '.' || c == '>') {
+            n--;
+        } else if (n >= 2 && (unsigned char)s[n - 2] == 0xC2 && c == 0xBB) {
+            n -= 2; /* » */
+        } else if (n >= 3 && (unsigned char)s[n - 3] == 0xE2) {
+            n -= 3; /* › → … */
+        } else {
+            break;
+        }
+    }
+    if (b->link < MORE_LINK_MIN_BYTES) {
+        return 0;
+    }
+    for (size_t i = 0; more[i]; i++) {
+        size_t ml = strlen(more[i]);
+        if (n > ml && (s[n - ml - 1] == ' ' || s[n - ml - 1] == '.') &&
+            !strncasecmp(s + n - ml, more[i], ml)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Why a block of the article is left out of the text (0: it is kept). */
 enum verdict { KEEP = 0, OUTSIDE, LINKS, CHROME, TITLE, BYLINE, REPEAT };
 
@@ -477,6 +514,9 @@ static enum verdict judge_block(const struct walker *w, const struct block *b,
     }
     if (nf_boiler_line(w->boiler, s, b->len)) {
         return CHROME;
+    }
+    if (ends_with_more_link(b, s)) {
+        return LINKS;
     }
     if ((mo->title && same_text(s, b->len, mo->title)) ||
         (w->meta.og_title && same_text(s, b->len, w->meta.og_title)) ||

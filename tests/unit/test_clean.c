@@ -629,6 +629,24 @@ static void test_clean_drops_titled_author_box(void **ctx)
     json_decref(rec);
 }
 
+/* A paragraph that ends with a "read more" link is a teaser's excerpt of another page; the
+ * same words unlinked end a sentence of the article. */
+static void test_clean_drops_excerpt_ending_in_more_link(void **ctx)
+{
+#define TEASER                                                                                     \
+    "The ferry service to the islands resumes next week after the storm damage was repaired"
+#define UNLINKED "The report runs to four hundred pages, and few residents will read more."
+    json_t *rec = run_html(*ctx,
+                           "<html><body><article><p>" P1 " " P2 "</p><p>" P2 " " P3 "</p><p>" P3
+                           " " P1 "</p><p>" UNLINKED "</p><p>" TEASER " <a href=\"/f\">Read "
+                           "more</a></p></article></body></html>",
+                           NULL);
+    assert_string_equal(text_of(rec), P1 " " P2 "\n\n" P2 " " P3 "\n\n" P3 " " P1 "\n\n" UNLINKED);
+#undef TEASER
+#undef UNLINKED
+    json_decref(rec);
+}
+
 static void test_clean_drops_closing_titled_box(void **ctx)
 {
     json_t *rec = run_html(*ctx,
@@ -1742,6 +1760,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_author_bio, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_closing_titled_box, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_drops_excerpt_ending_in_more_link, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_titled_author_box, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_closing_box_with_chrome_title, setup,
                                         teardown),
