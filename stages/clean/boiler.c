@@ -570,7 +570,7 @@ static int is_field_line(const char *low, size_t n)
 static int is_pointer_line(const char *low, size_t n)
 {
     static const char *const ends[] = {" finden sie hier", " findest du hier", " findet ihr hier",
-                                       " gibt es hier", NULL};
+                                       NULL};
     if (n >= POINTER_MAX_BYTES) {
         return 0;
     }
