@@ -1244,11 +1244,13 @@ static void test_clean_boiler_author_box_links(void **ctx)
     static const char *const line[] = {
         "Jane Roe writes about ports. View all posts by Jane Roe",
         "Sie schreibt zu Schiffen. Zeige alle Beitr\xc3\xa4ge von Erika",
-        "Erika Muster Zuletzt ge\xc3\xa4ndert am 06.11.2023",
         "harbour.html - Last Modified: 03-10-2004 2:20pm", NULL};
     for (size_t i = 0; line[i]; i++) {
         assert_true(nf_boiler_cta(b, line[i], strlen(line[i])));
     }
+    /* a law's revision date in a report is text */
+    static const char *const law = "Die Verordnung wurde zuletzt ge\xc3\xa4ndert am 1. Mai 2020.";
+    assert_false(nf_boiler_cta(b, law, strlen(law)));
     nf_boiler_free(b);
 }
 
