@@ -1295,6 +1295,9 @@ static void test_clean_boiler_embed_placeholders(void **ctx)
     for (size_t i = 0; placeholder[i]; i++) {
         assert_true(nf_boiler_cta(b, placeholder[i], strlen(placeholder[i])));
     }
+    /* the same words about a page that loads slowly are text */
+    static const char *const text = "Der Browser braucht l\xc3\xa4nger, um den Inhalt zu laden.";
+    assert_false(nf_boiler_cta(b, text, strlen(text)));
     nf_boiler_free(b);
 }
 
@@ -1352,6 +1355,9 @@ static void test_clean_boiler_review_notes(void **ctx)
     for (size_t i = 0; note[i]; i++) {
         assert_true(nf_boiler_cta(b, note[i], strlen(note[i])));
     }
+    static const char *const text = "Die Studie wurde von \xc3\x84rzten gepr\xc3\xbc"
+                                    "ft.";
+    assert_false(nf_boiler_cta(b, text, strlen(text)));
     nf_boiler_free(b);
 }
 
