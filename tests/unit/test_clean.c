@@ -1378,6 +1378,22 @@ static void test_clean_boiler_subscription_promise(void **ctx)
     nf_boiler_free(b);
 }
 
+/* A book's editor line ("hg. von ...", "Edited by ...") is a reference, not the article. */
+static void test_clean_boiler_editor_credits(void **ctx)
+{
+    (void)ctx;
+    struct nf_boiler *b = NULL;
+    char err[256];
+    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    static const char *const credit[] = {"hg. von der Hafenstiftung, Hafenverlag, Kiel 2011",
+                                         "Hrsg. von Erika Muster, Kiel 2020",
+                                         "Edited by Jane Roe, Harbour Press, 2019", NULL};
+    for (size_t i = 0; credit[i]; i++) {
+        assert_true(nf_boiler_line(b, credit[i], strlen(credit[i])));
+    }
+    nf_boiler_free(b);
+}
+
 /* The lists are files: a missing directory fails init with the path in the reason, and a
  * directory of one's own lists replaces the defaults. */
 static void test_clean_lists_dir_is_configurable(void **ctx)
@@ -1829,6 +1845,7 @@ int main(void)
         cmocka_unit_test(test_clean_boiler_pointer_lines),
         cmocka_unit_test(test_clean_boiler_review_notes),
         cmocka_unit_test(test_clean_boiler_subscription_promise),
+        cmocka_unit_test(test_clean_boiler_editor_credits),
         cmocka_unit_test(test_clean_lists_dir_is_configurable),
         cmocka_unit_test_setup_teardown(test_clean_no_article_gives_empty_text_and_reason, setup,
                                         teardown),
