@@ -179,6 +179,20 @@ static size_t prose_blocks(const struct walker *w, const xmlNode *n)
     return k;
 }
 
+static int ends_sentence(const struct walker *w, const struct block *b);
+
+/* Does the text of element n end a sentence (a standfirst, not a date line, a breadcrumb or a
+ * byline)? */
+static int ends_prose(const struct walker *w, const xmlNode *n)
+{
+    for (size_t i = w->nblocks; i-- > 0;) {
+        if (is_ancestor(n, w->blocks[i].owner)) {
+            return ends_sentence(w, &w->blocks[i]);
+        }
+    }
+    return 0;
+}
+
 /* Pick the article root(s) and mark them included. Returns 0 or NF_ERR_NOMEM. */
 static int select_article(struct walker *w, xmlNode *body)
 {
@@ -344,8 +358,10 @@ static int select_article(struct walker *w, xmlNode *body)
         if (sc->scored && sc->score + bonus >= sib_threshold) {
             take = 1;
         } else if (sc->bytes > 80 && ld < 0.25 &&
-                   (!strcmp((const char *)s->name, "p") || (before && sc->bytes < 1000))) {
-            /* prose next to the article: a paragraph, or a standfirst just before it */
+                   (!strcmp((const char *)s->name, "p") ||
+                    (before && sc->bytes < 1000 && (sc->scored || sc->body || ends_prose(w, s))))) {
+            /* prose next to the article: a paragraph, or a standfirst just before it (a box of
+             * paragraphs, or a div of text ending a sentence, not a date line or a breadcrumb) */
             take = 1;
         } else if (!strcmp((const char *)s->name, "p") && sc->bytes > 0 && sc->link == 0) {
             take = 1; /* short linkless paragraphs between the article's parts */

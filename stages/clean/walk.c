@@ -616,8 +616,10 @@ static int leave(struct walker *w)
         err = flush(w);
     }
     size_t ci = cand_index(f->node);
-    if (!ci && f->tag == T_P && !w->quiet && !err) {
-        /* plain paragraphs keep their totals for the sibling check in select_article */
+    if (!ci && (f->tag == T_P || (f->tag == T_DIV && !has_block_child(f->node))) && !w->quiet &&
+        !err) {
+        /* plain paragraphs (and divs of text only, which Readability reads as paragraphs) keep
+         * their totals for the sibling check in select_article */
         if (nf_walk_cand(w, f->node, 0, &err)) {
             ci = cand_index(f->node);
         }

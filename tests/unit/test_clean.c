@@ -797,6 +797,22 @@ static void test_clean_keeps_lead_between_headline_and_body(void **ctx)
     json_decref(rec);
 }
 
+static void test_clean_keeps_standfirst_div_before_body(void **ctx)
+{
+    /* the standfirst is a div of text only, the body container's sibling, under an h2 that is
+     * not the page's headline; a date line and a script notice beside it stay out */
+    json_t *rec = run_html(
+        *ctx,
+        "<html><body><div class='story'><div class='date'>12 May 2025</div><h2>Breakwater</h2>"
+        "<div class='lede'>The harbour authority approved the new breakwater on Monday after a "
+        "two-year review.</div><div>This site needs scripts. Please enable "
+        "JavaScript in your browser and reload the page.</div><div class='text'><div><p>" P2 " " P3
+        "</p><p>" P3 " " P2 "</p><p>" P2 "</p></div></div></div></body></html>",
+        NULL);
+    assert_string_equal(text_of(rec), P1 "\n\n" P2 " " P3 "\n\n" P3 " " P2 "\n\n" P2);
+    json_decref(rec);
+}
+
 /* ---- metadata ---- */
 
 static void test_clean_title_strips_site_suffix(void **ctx)
@@ -1817,6 +1833,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_joins_article_cut_by_ad_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_keeps_lead_between_headline_and_body, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_clean_keeps_standfirst_div_before_body, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_title_strips_site_suffix, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_text_does_not_repeat_title, setup, teardown),
