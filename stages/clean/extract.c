@@ -659,7 +659,8 @@ static int ends_sentence(const struct walker *w, const struct block *b)
 }
 
 /* The lead paragraph often sits in the article's head, between the headline (h1) and the body
- * container: keep prose found there (at most two paragraphs). */
+ * container, or without an h1 between the start of the <article> element and the body: keep
+ * prose found there (at most two paragraphs). */
 static void rescue_head_prose(const struct walker *w, unsigned char *v)
 {
     size_t first = 0, h1 = w->nblocks;
@@ -672,11 +673,29 @@ static void rescue_head_prose(const struct walker *w, unsigned char *v)
             break;
         }
     }
-    if (first == w->nblocks || h1 == w->nblocks || first - h1 > 12) {
+    if (first == w->nblocks) {
+        return;
+    }
+    size_t from = h1 + 1;
+    if (h1 == w->nblocks) {
+        /* no headline line (a div, or left in the chrome): the head of the <article> element
+         * that holds the body begins the article */
+        const xmlNode *art = w->blocks[first].owner;
+        int guard = 0;
+        while (art && guard++ < MAX_DEPTH &&
+               (art->type != XML_ELEMENT_NODE || strcmp((const char *)art->name, "article"))) {
+            art = art->parent;
+        }
+        from = first;
+        while (art && from > 0 && is_ancestor(art, w->blocks[from - 1].owner)) {
+            from--;
+        }
+    }
+    if (from > first || first - from > 12) {
         return;
     }
     int taken = 0;
-    for (size_t i = h1 + 1; i < first && taken < 2; i++) {
+    for (size_t i = from; i < first && taken < 2; i++) {
         const struct block *b = &w->blocks[i];
         if (v[i] == OUTSIDE && b->len >= 80 && b->link * 10 < b->len && ends_sentence(w, b)) {
             v[i] = KEEP;

@@ -813,6 +813,21 @@ static void test_clean_keeps_standfirst_div_before_body(void **ctx)
     json_decref(rec);
 }
 
+static void test_clean_keeps_lead_at_head_of_article_element(void **ctx)
+{
+    /* no h1: the headline is a styled div; the lead opens the <article> that holds the body */
+    json_t *rec = run_html(
+        *ctx,
+        "<html><body><article><div class='head'><div class='headline'>Breakwater approved</div>"
+        "<p class='excerpt'>The harbour authority approved the new breakwater on Monday after a "
+        "two-year review.</p><span>12 May 2025</span></div><div class='main'><div class='body'>"
+        "<p>" P2 " " P3 "</p><p>" P3 " " P2 "</p><p>" P2 "</p></div><div class='more'><a "
+        "href='/y'>Other harbour stories</a></div></div></article></body></html>",
+        NULL);
+    assert_string_equal(text_of(rec), P1 "\n\n" P2 " " P3 "\n\n" P3 " " P2 "\n\n" P2);
+    json_decref(rec);
+}
+
 /* ---- metadata ---- */
 
 static void test_clean_title_strips_site_suffix(void **ctx)
@@ -1835,6 +1850,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clean_keeps_lead_between_headline_and_body, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_keeps_standfirst_div_before_body, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_clean_keeps_lead_at_head_of_article_element, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_title_strips_site_suffix, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_text_does_not_repeat_title, setup, teardown),
