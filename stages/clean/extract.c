@@ -658,6 +658,20 @@ static int ends_sentence(const struct walker *w, const struct block *b)
     return b->len >= 2 && s[b->len - 2] == 0xC2 && last == 0xBB;
 }
 
+/* Does the article already hold a kept block of the same text as b (a teaser that the body
+ * repeats as its first paragraph)? */
+static int kept_copy(const struct walker *w, const unsigned char *v, const struct block *b)
+{
+    for (size_t i = 0; i < w->nblocks; i++) {
+        const struct block *k = &w->blocks[i];
+        if (v[i] == KEEP && k->len == b->len &&
+            !memcmp(w->text.data + k->off, w->text.data + b->off, b->len)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* The lead paragraph often sits in the article's head, between the headline (h1) and the body
  * container, or without an h1 between the start of the <article> element and the body: keep
  * prose found there (at most two paragraphs). */
@@ -697,7 +711,8 @@ static void rescue_head_prose(const struct walker *w, unsigned char *v)
     int taken = 0;
     for (size_t i = from; i < first && taken < 2; i++) {
         const struct block *b = &w->blocks[i];
-        if (v[i] == OUTSIDE && b->len >= 80 && b->link * 10 < b->len && ends_sentence(w, b)) {
+        if (v[i] == OUTSIDE && b->len >= 80 && b->link * 10 < b->len && ends_sentence(w, b) &&
+            !kept_copy(w, v, b)) {
             v[i] = KEEP;
             taken++;
         }

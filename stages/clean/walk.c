@@ -466,6 +466,20 @@ static size_t scan_page(const xmlNode *root, const xmlNode **main_el)
     return total;
 }
 
+/* Is element n inside the page's <main> landmark, holding most of its text? An <aside> or a
+ * <footer> that is all of <main> is the main column, not the page's chrome. */
+static int fills_main(const struct walker *w, const xmlNode *n)
+{
+    int guard = 0;
+    for (const xmlNode *p = n->parent; p && guard < MAX_DEPTH + 8; p = p->parent, guard++) {
+        if (p == w->main_el) {
+            size_t limit = w->main_bytes / HOLDS_PAGE_DEN * HOLDS_PAGE_NUM;
+            return text_bytes(n, limit) > limit;
+        }
+    }
+    return 0;
+}
+
 /* Does an element that its name, role or tag marks as chrome hold the page's <main> landmark?
  * Then it is a layout wrapper ("left-navigation-wrapper--margin" around the main column). */
 static int holds_main(const struct walker *w, const xmlNode *n)
@@ -555,8 +569,10 @@ static int enter(struct walker *w, xmlNode *node)
              (!strcasecmp(a.role, "dialog") || !strcasecmp(a.role, "alertdialog")))) {
             quiet = 1;
         }
-        if (w->relaxed && (d->flags & F_HOLD) && !w->quiet && !holds_page(w, node)) {
-            quiet = 1; /* footers, asides: never the article, unless left open around it */
+        if (w->relaxed && (d->flags & F_HOLD) && !w->quiet && !holds_page(w, node) &&
+            !fills_main(w, node)) {
+            /* footers, asides: never the article, unless left open around it or all of <main> */
+            quiet = 1;
         }
         /* a form around the whole page (ASP.NET) is not chrome; other forms are */
         if (d->tag == T_FORM && !w->relaxed && node->parent && node->parent->name &&
@@ -643,6 +659,8 @@ int nf_walk_run(struct walker *w, xmlNode *root)
 {
     int err = 0;
     w->page_bytes = scan_page(root, &w->main_el);
+    /* only the relaxed pass asks fills_main */
+    w->main_bytes = w->relaxed && w->main_el ? text_bytes(w->main_el, SIZE_MAX) : 0;
     xmlNode *node = root;
     while (node) {
         if (++w->nodes > w->max_nodes) {

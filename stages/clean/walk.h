@@ -100,8 +100,9 @@ struct walker {
     size_t nframes;
     size_t cur_start, cur_link; /* the block being collected */
     size_t total_bytes, total_link;
-    size_t page_bytes; /* text under the root (first pass), to tell wrappers from chrome */
+    size_t page_bytes;      /* text under the root (first pass), to tell wrappers from chrome */
     const xmlNode *main_el; /* the page's <main> or role=main landmark, or NULL */
+    size_t main_bytes;      /* text under main_el, as page_bytes (relaxed pass) */
     int quiet, in_link, in_pre, in_article, pending_space;
     size_t nodes, max_nodes;
     int truncated;

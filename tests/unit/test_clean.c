@@ -828,6 +828,43 @@ static void test_clean_keeps_lead_at_head_of_article_element(void **ctx)
     json_decref(rec);
 }
 
+static void test_clean_aside_filling_main_is_the_article(void **ctx)
+{
+    /* the article sits in an <aside> that is all of <main>; the page's menus hold more text */
+    struct nf_buf b = {0};
+    assert_int_equal(nf_buf_appends(&b, "<html><body><nav>"), 0);
+    for (int i = 0; i < 40; i++) {
+        assert_int_equal(nf_buf_appendf(&b, "<a href='/s%d'>Harbour section number %d</a> ", i, i),
+                         0);
+    }
+    assert_int_equal(nf_buf_appends(&b, "</nav><main><aside class='content-box'><h1>Breakwater "
+                                        "approved</h1><div class='text'><p>" P1 " " P2 "</p><p>" P2
+                                        " " P3 "</p><p>" P3 " " P1
+                                        "</p></div></aside></main><footer>Coast News 2025"
+                                        "</footer></body></html>"),
+                     0);
+    json_t *rec = run_html(*ctx, b.data, NULL);
+    nf_buf_free(&b);
+    assert_string_equal(text_of(rec), P1 " " P2 "\n\n" P2 " " P3 "\n\n" P3 " " P1);
+    json_decref(rec);
+}
+
+static void test_clean_lead_repeated_by_body_is_kept_once(void **ctx)
+{
+    /* the teaser under the headline opens the body again: it is not rescued a second time */
+    json_t *rec = run_html(
+        *ctx,
+        "<html><body><div class='head'><h1>Breakwater approved</h1><div class='intro'><p>" P1 " " P2
+        " " P3 "</p></div><a href='/a'>Share this story on your favourite network</a> <a "
+        "href='/b'>Send this story to a friend by mail</a> <a href='/c'>Print this story</a> <a "
+        "href='/d'>More stories about the coast and its harbours</a></div><div class='main'><div "
+        "class='body'><p>" P1 " " P2 " " P3 "</p><p>" P2 " " P3 "</p><p>" P3 " " P2 "</p><p>" P2
+        "</p></div></div></body></html>",
+        NULL);
+    assert_string_equal(text_of(rec), P1 " " P2 " " P3 "\n\n" P2 " " P3 "\n\n" P3 " " P2 "\n\n" P2);
+    json_decref(rec);
+}
+
 /* ---- metadata ---- */
 
 static void test_clean_title_strips_site_suffix(void **ctx)
@@ -1852,6 +1889,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clean_keeps_standfirst_div_before_body, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_keeps_lead_at_head_of_article_element, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_clean_aside_filling_main_is_the_article, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_clean_lead_repeated_by_body_is_kept_once, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_title_strips_site_suffix, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_text_does_not_repeat_title, setup, teardown),
