@@ -1046,6 +1046,14 @@ static void test_clean_boiler_lines(void **ctx)
     /* an article's own last sentence may name an app store */
     static const char *const store = "The app costs 50 euros in the Mac App Store.";
     assert_false(nf_boiler_promo(b, store, strlen(store)));
+    /* ... or report a donation, and French donors are not a call to donate */
+    static const char *const gift = "The clinic was glad to donate these supplies to the shelter.";
+    assert_false(nf_boiler_promo(b, gift, strlen(gift)));
+    static const char *const donors =
+        "Un questionnaire a \xc3\xa9t\xc3\xa9 envoy\xc3\xa9 aux donateurs.";
+    assert_false(nf_boiler_promo(b, donors, strlen(donors)));
+    static const char *const ask = "Please donate to keep our reporting free for everyone.";
+    assert_true(nf_boiler_promo(b, ask, strlen(ask)));
     nf_boiler_free(b);
 }
 
