@@ -82,6 +82,7 @@ static int trace_lca(const xmlNode *n)
 #define SINGLE_TOP_APART 2        /* ... not under its parent or grandparent */
 #define REPEAT_BELOW_BYTES 200    /* a shorter line right after the same line is a duplicate */
 #define CTA_MAX_BYTES 300         /* a call to action inside the article is shorter than this */
+#define LEAD_LONG_BYTES 150       /* a lead line this long needs no final stop */
 
 static double final_score(const struct cand *c)
 {
@@ -711,8 +712,10 @@ static void rescue_head_prose(const struct walker *w, unsigned char *v)
     int taken = 0;
     for (size_t i = from; i < first && taken < 2; i++) {
         const struct block *b = &w->blocks[i];
-        if (v[i] == OUTSIDE && b->len >= 80 && b->link * 10 < b->len && ends_sentence(w, b) &&
-            !kept_copy(w, v, b)) {
+        /* a long line is prose also without a final stop (a dek, a standfirst set as a
+         * heading) */
+        if (v[i] == OUTSIDE && b->len >= 80 && b->link * 10 < b->len &&
+            (ends_sentence(w, b) || b->len >= LEAD_LONG_BYTES) && !kept_copy(w, v, b)) {
             v[i] = KEEP;
             taken++;
         }

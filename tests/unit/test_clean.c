@@ -865,6 +865,24 @@ static void test_clean_lead_repeated_by_body_is_kept_once(void **ctx)
     json_decref(rec);
 }
 
+static void test_clean_keeps_long_dek_without_final_stop(void **ctx)
+{
+    /* the dek under the headline is an h2 that ends without a stop; the date line stays out */
+    json_t *rec = run_html(
+        *ctx,
+        "<html><body><div class='head'><h1>Breakwater approved</h1><h2>The harbour authority "
+        "approved the new breakwater on Monday after a two-year review, and the work on the quay "
+        "will start in the spring if the weather permits</h2><div class='date'>12 May 2025</div>"
+        "</div><div class='main'><div class='body'><p>" P2 " " P3 "</p><p>" P3 " " P2 "</p><p>" P2
+        "</p></div></div></body></html>",
+        NULL);
+    assert_string_equal(text_of(rec),
+                        "The harbour authority approved the new breakwater on Monday after a "
+                        "two-year review, and the work on the quay will start in the spring if "
+                        "the weather permits\n\n" P2 " " P3 "\n\n" P3 " " P2 "\n\n" P2);
+    json_decref(rec);
+}
+
 /* ---- metadata ---- */
 
 static void test_clean_title_strips_site_suffix(void **ctx)
@@ -1901,6 +1919,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clean_aside_filling_main_is_the_article, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_lead_repeated_by_body_is_kept_once, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_clean_keeps_long_dek_without_final_stop, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_title_strips_site_suffix, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_text_does_not_repeat_title, setup, teardown),
