@@ -26,6 +26,7 @@
 #define HOLDS_PAGE_NUM 1  /* a chrome-named element with more than NUM/DEN of the page's text */
 #define HOLDS_PAGE_DEN 2  /* ... is a layout wrapper */
 #define SLUG_MIN_WORDS 5  /* an id of this many words is a heading's anchor */
+#define CAPTION_PROSE_BYTES 300 /* a figcaption with more visible text than this is prose */
 
 #define F_BLOCK 1u /* ends the current text block */
 #define F_SKIP 2u  /* not entered at all (no text, no metadata below) */
@@ -63,7 +64,7 @@ static const struct tagdef tagdefs[] = {
     {"dt", T_DT, F_BLOCK},
     {"embed", T_OTHER, F_SKIP},
     {"fieldset", T_OTHER, F_BLOCK},
-    {"figcaption", T_OTHER, F_BLOCK | F_QUIET | F_RELAX},
+    {"figcaption", T_FIGCAPTION, F_BLOCK | F_QUIET | F_RELAX},
     {"figure", T_OTHER, F_BLOCK},
     {"footer", T_OTHER, F_BLOCK | F_QUIET | F_RELAX | F_HOLD},
     {"form", T_FORM, F_BLOCK},
@@ -400,15 +401,19 @@ static void judge_class(struct walker *w, const char *cls, struct nf_boiler_verd
     e->v = *v;
 }
 
-/* Bytes of text under n (whitespace included, scripts and styles left out), counting stops
- * once past limit. */
-static size_t text_bytes(const xmlNode *n, size_t limit)
+/* Bytes of text under n (whitespace included unless ink, scripts and styles left out), counting
+ * stops once past limit. */
+static size_t count_text(const xmlNode *n, size_t limit, int ink)
 {
     size_t total = 0;
     const xmlNode *c = n->children;
     while (c && total <= limit) {
-        if (c->type == XML_TEXT_NODE && c->content) {
+        if (c->type == XML_TEXT_NODE && c->content && !ink) {
             total += strlen((const char *)c->content);
+        } else if (c->type == XML_TEXT_NODE && c->content) {
+            for (const unsigned char *t = c->content; *t; t++) {
+                total += *t != ' ' && *t != '\n' && *t != '\t' && *t != '\r';
+            }
         }
         if (c->type == XML_ELEMENT_NODE && c->children &&
             !(tag_lookup((const char *)c->name)->flags & F_SKIP)) {
@@ -424,6 +429,11 @@ static size_t text_bytes(const xmlNode *n, size_t limit)
         c = c->next;
     }
     return total;
+}
+
+static size_t text_bytes(const xmlNode *n, size_t limit)
+{
+    return count_text(n, limit, 0);
 }
 
 /* The page's text bytes (as text_bytes) and its first <main> element or role=main landmark,
@@ -534,6 +544,12 @@ static int enter(struct walker *w, xmlNode *node)
     }
     int weight = 0, body_named = 0;
     int quiet = (d->flags & F_QUIET) && !(w->relaxed && (d->flags & F_RELAX));
+    if (quiet && d->tag == T_FIGCAPTION &&
+        count_text(node, CAPTION_PROSE_BYTES, 1) > CAPTION_PROSE_BYTES) {
+        /* a caption of several sentences is prose: sites set the article's lead, or a figure's
+         * explanation, in a figcaption; photo captions and credits are shorter */
+        quiet = 0;
+    }
     if (d->tag == T_HEADER && (w->in_article || names_article(a.cls))) {
         /* an article's <header> holds its headline and lead, sometimes its text: the headline
          * and byline lines are filtered later */

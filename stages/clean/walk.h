@@ -48,6 +48,7 @@ enum tag {
     T_ADDRESS,
     T_IMG,
     T_HEADER,
+    T_FIGCAPTION,
 };
 
 static inline int is_heading(enum tag t)

@@ -883,6 +883,24 @@ static void test_clean_keeps_long_dek_without_final_stop(void **ctx)
     json_decref(rec);
 }
 
+static void test_clean_keeps_caption_of_several_sentences(void **ctx)
+{
+    /* the lead set as the caption of the article's photo is prose; a photo's credit is not
+     * (the article is long enough for no relaxed second pass) */
+    json_t *rec = run_html(
+        *ctx,
+        "<html><body><div class='story'><figure><img src='a.jpg'><figcaption>" P1 " " P2 " " P3
+        " " P1 " " P2 "</figcaption></figure><p>" P2 " " P3 "</p><figure><img src='b.jpg'>"
+        "<figcaption>The quay at dawn. Photo: Coast News</figcaption></figure><p>" P3 " " P2
+        "</p><p>" P1 " " P2 " " P3 "</p><p>" P3 " " P1 " " P2 "</p><p>" P2 " " P1 " " P3
+        "</p></div></body></html>",
+        NULL);
+    assert_string_equal(text_of(rec),
+                        P1 " " P2 " " P3 " " P1 " " P2 "\n\n" P2 " " P3 "\n\n" P3 " " P2 "\n\n" P1
+                           " " P2 " " P3 "\n\n" P3 " " P1 " " P2 "\n\n" P2 " " P1 " " P3);
+    json_decref(rec);
+}
+
 /* ---- metadata ---- */
 
 static void test_clean_title_strips_site_suffix(void **ctx)
@@ -1921,6 +1939,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clean_lead_repeated_by_body_is_kept_once, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_keeps_long_dek_without_final_stop, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_clean_keeps_caption_of_several_sentences, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_title_strips_site_suffix, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_text_does_not_repeat_title, setup, teardown),
