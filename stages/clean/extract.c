@@ -82,6 +82,12 @@ static int trace_lca(const xmlNode *n)
 #define SINGLE_TOP_APART 2        /* ... not under its parent or grandparent */
 #define REPEAT_BELOW_BYTES 200    /* a shorter line right after the same line is a duplicate */
 #define CTA_MAX_BYTES 300         /* a call to action inside the article is shorter than this */
+#define RIVAL_NUM 1               /* a candidate before the root with this share of its score */
+#define RIVAL_DEN 2               /* ... (NUM / DEN), under the root's ancestors ... */
+#define RIVAL_LEVELS 3            /* ... this far up, with ... */
+#define RIVAL_BLOCKS 2            /* ... this many paragraphs ... */
+#define RIVAL_BLOCK_BYTES 150     /* ... this long, and at most 1 / LINK_DEN of ... */
+#define RIVAL_LINK_DEN 4          /* ... its text in links is the article's start */
 #define LEAD_LONG_BYTES 150       /* a lead line this long needs no final stop */
 
 static double final_score(const struct cand *c)
@@ -192,6 +198,33 @@ static int ends_prose(const struct walker *w, const xmlNode *n)
         }
     }
     return 0;
+}
+
+/* Does the text of element a start before that of element b? */
+static int precedes(const struct walker *w, const xmlNode *a, const xmlNode *b)
+{
+    for (size_t i = 0; i < w->nblocks; i++) {
+        if (is_ancestor(a, w->blocks[i].owner)) {
+            return 1;
+        }
+        if (is_ancestor(b, w->blocks[i].owner)) {
+            return 0;
+        }
+    }
+    return 0;
+}
+
+/* Blocks of at least min bytes with few links inside node n. */
+static size_t long_blocks(const struct walker *w, const xmlNode *n, size_t min)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < w->nblocks; i++) {
+        const struct block *b = &w->blocks[i];
+        if (b->len >= min && b->link * 4 < b->len && is_ancestor(n, b->owner)) {
+            k++;
+        }
+    }
+    return k;
 }
 
 /* Pick the article root(s) and mark them included. Returns 0 or NF_ERR_NOMEM. */
@@ -371,6 +404,21 @@ static int select_article(struct walker *w, xmlNode *body)
         TRACE_NODE(take ? "sibling+" : "sibling-", s, sc->scored ? sc->score : -(double)sc->bytes);
     }
     include_parts(w, tn);
+    /* a strong candidate of long paragraphs just before the root, in a box of its own nearby
+     * (an intro section, the lead's column): the article's start. Only before it: after the
+     * root come the next article and the comments */
+    for (int j = 0; j < 5 && tops[j]; j++) {
+        struct cand *c = tops[j];
+        if (c->node == tn || c->included || c->score * RIVAL_DEN < best * RIVAL_NUM ||
+            is_ancestor(c->node, tn) || is_ancestor(tn, c->node) ||
+            !near_ancestor(tn, c->node, RIVAL_LEVELS) || c->link * RIVAL_LINK_DEN > c->bytes ||
+            !precedes(w, c->node, tn) ||
+            long_blocks(w, c->node, RIVAL_BLOCK_BYTES) < RIVAL_BLOCKS) {
+            continue;
+        }
+        c->included = 1;
+        TRACE_NODE("rival+", c->node, c->score);
+    }
     /* long prose paragraphs next to the root's parent or grandparent: the article's text
      * that the markup left outside its container */
     xmlNode *anc = tn->parent;

@@ -901,6 +901,24 @@ static void test_clean_keeps_caption_of_several_sentences(void **ctx)
     json_decref(rec);
 }
 
+static void test_clean_joins_intro_box_before_body(void **ctx)
+{
+    /* the article starts in a box of its own in the row above the body's: a cousin of the
+     * body container, not its sibling; the box of the same kind after the body stays out */
+    json_t *rec = run_html(
+        *ctx,
+        "<html><body><div class='r1'><div class='c1'><div class='x1'><p>" P1 " " P3 "</p><p>" P3
+        " " P1 "</p></div></div></div><div class='r2'><div class='c2'><div class='x2'><p>" P2 " " P3
+        "</p><p>" P3 " " P2 "</p><p>" P1 " " P3 "</p></div></div><div class='tools'><a "
+        "href='/a'>Share</a> <a href='/b'>Print</a></div></div><div class='r3'><div "
+        "class='c3'><div class='x3'><p>" P3 " " P2 "</p><p>" P2 " " P3
+        "</p></div></div></div></body></html>",
+        NULL);
+    assert_string_equal(text_of(rec), P1 " " P3 "\n\n" P3 " " P1 "\n\n" P2 " " P3 "\n\n" P3 " " P2
+                                         "\n\n" P1 " " P3);
+    json_decref(rec);
+}
+
 /* ---- metadata ---- */
 
 static void test_clean_title_strips_site_suffix(void **ctx)
@@ -1942,6 +1960,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_keeps_caption_of_several_sentences, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_clean_joins_intro_box_before_body, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_title_strips_site_suffix, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_text_does_not_repeat_title, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_finds_metadata_and_drops_input_fields, setup,
