@@ -89,6 +89,7 @@ static int trace_lca(const xmlNode *n)
 #define RIVAL_BLOCK_BYTES 150     /* ... this long, and at most 1 / LINK_DEN of ... */
 #define RIVAL_LINK_DEN 4          /* ... its text in links is the article's start */
 #define LEAD_LONG_BYTES 150       /* a lead line this long needs no final stop */
+#define SUBTITLE_MIN_BYTES 40     /* a heading right under the headline this long is its subtitle */
 
 static double final_score(const struct cand *c)
 {
@@ -972,8 +973,10 @@ static int assemble(struct walker *w, const struct nf_meta_out *mo, struct nf_bu
     /* a label introduces the next block of the article: when that block is chrome, or there is
      * none, the label belongs to the chrome ("Related stories" over a list of links) */
     for (size_t i = w->nblocks; i-- > 0;) {
-        if (v[i] != KEEP || !is_label(w, &w->blocks[i])) {
-            continue;
+        if (v[i] != KEEP || !is_label(w, &w->blocks[i]) ||
+            (i > 0 && (w->blocks[i - 1].tag == T_H1 || v[i - 1] == TITLE) &&
+             is_heading(w->blocks[i].tag) && w->blocks[i].len >= SUBTITLE_MIN_BYTES)) {
+            continue; /* right under the headline: its subtitle, not a box's title */
         }
         size_t j = i + 1;
         while (j < w->nblocks && v[j] == OUTSIDE) {

@@ -919,6 +919,21 @@ static void test_clean_joins_intro_box_before_body(void **ctx)
     json_decref(rec);
 }
 
+static void test_clean_keeps_subtitle_over_photo_credit(void **ctx)
+{
+    /* the heading right under the headline is its subtitle, also when the photo's credit
+     * (chrome) follows it; a box title over a credit stays a label */
+    json_t *rec = run_html(
+        *ctx,
+        "<html><body><div class='story'><h1>Breakwater approved</h1><h3>The new breakwater will "
+        "protect the quay</h3><div>Photo: Jane Roe</div><p>" P1 "</p><p>" P2 "</p><p>" P3
+        "</p><h3>Gallery</h3><div>Photo: Jane Roe</div></div></body></html>",
+        NULL);
+    assert_string_equal(text_of(rec),
+                        "The new breakwater will protect the quay\n\n" ARTICLE_EXPECTED);
+    json_decref(rec);
+}
+
 /* ---- metadata ---- */
 
 static void test_clean_title_strips_site_suffix(void **ctx)
@@ -1961,6 +1976,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clean_keeps_caption_of_several_sentences, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_joins_intro_box_before_body, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_keeps_subtitle_over_photo_credit, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_clean_title_strips_site_suffix, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_text_does_not_repeat_title, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_finds_metadata_and_drops_input_fields, setup,
