@@ -405,13 +405,12 @@ static int select_article(struct walker *w, xmlNode *body)
         TRACE_NODE(take ? "sibling+" : "sibling-", s, sc->scored ? sc->score : -(double)sc->bytes);
     }
     include_parts(w, tn);
-    /* a strong candidate of long paragraphs just before the root, in a box of its own nearby
-     * (an intro section, the lead's column): the article's start. Only before it: after the
-     * root come the next article and the comments */
+    /* one of the best candidates, of long paragraphs, just before the root in a box of its own
+     * nearby (an intro section, the lead's column): the article's start. Only before it: after
+     * the root come the next article and the comments */
     for (int j = 0; j < 5 && tops[j]; j++) {
         struct cand *c = tops[j];
-        if (c->node == tn || c->included || c->score * RIVAL_DEN < best * RIVAL_NUM ||
-            is_ancestor(c->node, tn) || is_ancestor(tn, c->node) ||
+        if (c->node == tn || c->included || is_ancestor(c->node, tn) || is_ancestor(tn, c->node) ||
             !near_ancestor(tn, c->node, RIVAL_LEVELS) || c->link * RIVAL_LINK_DEN > c->bytes ||
             !precedes(w, c->node, tn) ||
             long_blocks(w, c->node, RIVAL_BLOCK_BYTES) < RIVAL_BLOCKS) {

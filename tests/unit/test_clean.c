@@ -934,6 +934,28 @@ static void test_clean_keeps_subtitle_over_photo_credit(void **ctx)
     json_decref(rec);
 }
 
+static void test_clean_joins_short_intro_box_before_long_body(void **ctx)
+{
+    /* two lead paragraphs in a box above a body of seven: far below the body's score, still
+     * among the best candidates and the article's start */
+    struct nf_buf b = {0};
+    assert_int_equal(nf_buf_appends(&b, "<html><body><div class='r1'><div class='c1'><div "
+                                        "class='x1'><p>" P1 " " P3 "</p><p>" P3 " " P1
+                                        "</p></div></div></div><div class='r2'><div "
+                                        "class='c2'><div class='x2'>"),
+                     0);
+    for (int i = 0; i < 7; i++) {
+        assert_int_equal(nf_buf_appends(&b, "<p>" P2 " " P3 "</p>"), 0);
+    }
+    assert_int_equal(nf_buf_appends(&b, "</div></div><div class='tools'><a href='/a'>Share</a> "
+                                        "<a href='/b'>Print</a></div></div></body></html>"),
+                     0);
+    json_t *rec = run_html(*ctx, b.data, NULL);
+    nf_buf_free(&b);
+    assert_non_null(strstr(text_of(rec), P1 " " P3 "\n\n" P3 " " P1 "\n\n" P2 " " P3));
+    json_decref(rec);
+}
+
 /* ---- metadata ---- */
 
 static void test_clean_title_strips_site_suffix(void **ctx)
@@ -1976,6 +1998,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clean_keeps_caption_of_several_sentences, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_joins_intro_box_before_body, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_joins_short_intro_box_before_long_body, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_clean_keeps_subtitle_over_photo_credit, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_title_strips_site_suffix, setup, teardown),
