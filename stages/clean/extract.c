@@ -67,11 +67,10 @@ static int trace_lca(const xmlNode *n)
 #define BOX_MIN_BLOCKS 2 /* a box of the article needs this many lines to be judged */
 #define BOX_LINK_NUM 1   /* ... and is chrome above this link density (NUM / DEN) */
 #define BOX_LINK_DEN 2
-#define BODY_MIN_BYTES 250
-#define UNCLE_LEVELS 2 /* paragraphs beside the root's ancestors this far up may join */
-#define UNCLE_MIN_BYTES                                                                            \
-    200 /* ... when they have this much text and few links */ /* a body-named container needs this \
-                                                                 much text to be chosen */
+#define BODY_MIN_BYTES 250        /* a body-named container needs this much text to be chosen */
+#define BODY_MIN_PROSE 2          /* ... and this many prose paragraphs (one: a teaser box) */
+#define UNCLE_LEVELS 2            /* paragraphs beside the root's ancestors this far up may join */
+#define UNCLE_MIN_BYTES 200       /* ... when they have this much text and few links */
 #define PROMO_LAST_BLOCKS 3       /* closing calls to action are looked for this far back */
 #define PROMO_MAX_BYTES 300       /* ... in paragraphs shorter than this */
 #define BIO_MAX_BYTES 600         /* longer paragraphs naming the author are not a bio */
@@ -336,13 +335,14 @@ static int select_article(struct walker *w, xmlNode *body)
         tn = tn->parent;
     }
     /* a container named as the article's body ("entry-content", itemprop=articleBody) that holds
-     * prose is the article: above the scored root it adds the parts the scores missed, apart
-     * from it the scores went astray; inside it, it is the same text without the edges */
+     * paragraphs of prose is the article: above the scored root it adds the parts the scores
+     * missed, apart from it the scores went astray; inside it, it is the same text without the
+     * edges */
     struct cand *bc = NULL;
     for (size_t i = 0; i < w->ncands; i++) {
         struct cand *c = &w->cands[i];
         if (c->body && c->bytes >= BODY_MIN_BYTES && c->link * 4 < c->bytes &&
-            (!bc || c->bytes > bc->bytes)) {
+            (!bc || c->bytes > bc->bytes) && prose_blocks(w, c->node) >= BODY_MIN_PROSE) {
             bc = c;
         }
     }

@@ -956,6 +956,24 @@ static void test_clean_joins_short_intro_box_before_long_body(void **ctx)
     json_decref(rec);
 }
 
+static void test_clean_one_paragraph_body_name_is_a_teaser(void **ctx)
+{
+    /* a container named as the body that holds one paragraph (a teaser box among links) does
+     * not win over the scored container of the article's paragraphs; it stays as a standfirst */
+    json_t *rec = run_html(
+        *ctx,
+        "<html><body><div class='a'><div class='a2'><div class='a3'><div class='post-text'><p>" P1
+        " " P2 " " P3 " " P1 "</p></div></div><a href='/x'>Other stories from the harbour and the "
+        "coast</a> <a href='/y'>More from the quay and the breakwater</a> <a href='/z'>All the "
+        "news from the harbour authority</a></div></div><div class='b'><div class='b2'><div "
+        "class='x'><p>" P2 " " P3 "</p><p>" P3 " " P2 "</p><p>" P1 " " P3 "</p><p>" P3 " " P1
+        "</p></div></div></div></body></html>",
+        NULL);
+    assert_string_equal(text_of(rec), P1 " " P2 " " P3 " " P1 "\n\n" P2 " " P3 "\n\n" P3 " " P2
+                                         "\n\n" P1 " " P3 "\n\n" P3 " " P1);
+    json_decref(rec);
+}
+
 /* ---- metadata ---- */
 
 static void test_clean_title_strips_site_suffix(void **ctx)
@@ -2001,6 +2019,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clean_joins_short_intro_box_before_long_body, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_keeps_subtitle_over_photo_credit, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_clean_one_paragraph_body_name_is_a_teaser, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_title_strips_site_suffix, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_text_does_not_repeat_title, setup, teardown),
