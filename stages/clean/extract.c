@@ -88,6 +88,9 @@ static int trace_lca(const xmlNode *n)
 #define RIVAL_BLOCK_BYTES 150     /* ... this long, and at most 1 / LINK_DEN of ... */
 #define RIVAL_LINK_DEN 4          /* ... its text in links is the article's start */
 #define LEAD_LONG_BYTES 150       /* a lead line this long needs no final stop */
+#define LINKED_PROSE_BYTES 120    /* a sentence this long stays prose with links up to ... */
+#define LINKED_PROSE_NUM 3        /* ... this share of its text (NUM / DEN) */
+#define LINKED_PROSE_DEN 4        /* (names, sources, titles linked in a sentence) */
 #define SUBTITLE_MIN_BYTES 40     /* a heading right under the headline this long is its subtitle */
 
 static double final_score(const struct cand *c)
@@ -560,6 +563,7 @@ static int ends_with_more_link(const struct block *b, const char *s)
     }
     return 0;
 }
+static int ends_sentence(const struct walker *w, const struct block *b);
 
 /* Why a block of the article is left out of the text (0: it is kept). */
 enum verdict { KEEP = 0, OUTSIDE, LINKS, CHROME, TITLE, BYLINE, REPEAT };
@@ -572,9 +576,12 @@ static enum verdict judge_block(const struct walker *w, const struct block *b,
         return OUTSIDE;
     }
     /* mostly links: navigation, related stories, tag lists; but a table cell is one field of a
-     * row (a product, a source), and tables of links go as a box (drop_link_boxes) */
+     * row (a product, a source), and tables of links go as a box (drop_link_boxes); a long
+     * sentence may link most of its words (names, sources) and stay prose */
     if (b->link * LINE_LINK_DEN > b->len * LINE_LINK_NUM && !is_address(s, b->len) &&
-        b->tag != T_TD && b->tag != T_TH) {
+        b->tag != T_TD && b->tag != T_TH &&
+        !(b->len >= LINKED_PROSE_BYTES && b->link * LINKED_PROSE_DEN < b->len * LINKED_PROSE_NUM &&
+          ends_sentence(w, b))) {
         return LINKS;
     }
     if (nf_boiler_line(w->boiler, s, b->len)) {

@@ -974,6 +974,22 @@ static void test_clean_one_paragraph_body_name_is_a_teaser(void **ctx)
     json_decref(rec);
 }
 
+static void test_clean_keeps_sentence_with_linked_names(void **ctx)
+{
+    /* a long sentence linking most of its words (names, sources) is prose; a "read also" line
+     * of a linked title is not */
+    json_t *rec = run_with_chrome(
+        *ctx, "<p><a href='/p/1'>Harbour master Jane Roe</a> and <a href='/p/2'>the engineer "
+              "John Doe of the port authority</a> presented <a href='/r/9'>the breakwater "
+              "report of the coastal commission</a> on Monday.</p><p>Read also: <a href='/s/2'>"
+              "Storm closes the coast road for a week after the floods</a></p>");
+    assert_string_equal(text_of(rec),
+                        P1 "\n\n" P2 "\n\nHarbour master Jane Roe and the engineer John Doe of "
+                           "the port authority presented the breakwater report of the coastal "
+                           "commission on Monday.\n\n" P3);
+    json_decref(rec);
+}
+
 /* ---- metadata ---- */
 
 static void test_clean_title_strips_site_suffix(void **ctx)
@@ -2021,6 +2037,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clean_keeps_subtitle_over_photo_credit, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_one_paragraph_body_name_is_a_teaser, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_clean_keeps_sentence_with_linked_names, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_title_strips_site_suffix, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_text_does_not_repeat_title, setup, teardown),
