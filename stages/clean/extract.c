@@ -81,9 +81,7 @@ static int trace_lca(const xmlNode *n)
 #define SINGLE_TOP_APART 2        /* ... not under its parent or grandparent */
 #define REPEAT_BELOW_BYTES 200    /* a shorter line right after the same line is a duplicate */
 #define CTA_MAX_BYTES 300         /* a call to action inside the article is shorter than this */
-#define RIVAL_NUM 1               /* a candidate before the root with this share of its score */
-#define RIVAL_DEN 2               /* ... (NUM / DEN), under the root's ancestors ... */
-#define RIVAL_LEVELS 3            /* ... this far up, with ... */
+#define RIVAL_LEVELS 3            /* one of the best candidates before the root, this far up */
 #define RIVAL_BLOCKS 2            /* ... this many paragraphs ... */
 #define RIVAL_BLOCK_BYTES 150     /* ... this long, and at most 1 / LINK_DEN of ... */
 #define RIVAL_LINK_DEN 4          /* ... its text in links is the article's start */
