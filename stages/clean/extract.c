@@ -133,6 +133,74 @@ static size_t first_class(const char *cls, const char **start)
     return n;
 }
 
+/* Is n an <h1>..<h6> element? */
+static int is_heading_el(const xmlNode *n)
+{
+    const char *nm = (const char *)n->name;
+    return n->type == XML_ELEMENT_NODE && (nm[0] == 'h' || nm[0] == 'H') && nm[1] >= '1' &&
+           nm[1] <= '6' && !nm[2];
+}
+
+/* Is n an <a href> element? */
+static int is_href_link(const xmlNode *n)
+{
+    if (n->type != XML_ELEMENT_NODE || strcasecmp((const char *)n->name, "a")) {
+        return 0;
+    }
+    for (const xmlAttr *a = n->properties; a; a = a->next) {
+        if (!strcasecmp((const char *)a->name, "href")) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The next element after n in document order within the subtree of top (NULL at its end). */
+static const xmlNode *next_in(const xmlNode *n, const xmlNode *top)
+{
+    if (n->children) {
+        return n->children;
+    }
+    int guard = 0;
+    while (n && n != top && guard++ < MAX_DEPTH + 8) {
+        if (n->next) {
+            return n->next;
+        }
+        n = n->parent;
+    }
+    return NULL;
+}
+
+#define LINKED_HEADING_SCAN 4000 /* nodes of an item looked at for a linked heading */
+
+/* Does the subtree of item hold a linked heading (<h2><a href>, <a href><h3>): the title of a
+ * post or teaser that links to its own page? */
+static int holds_linked_heading(const xmlNode *item)
+{
+    int seen = 0;
+    for (const xmlNode *n = item->children; n && seen < LINKED_HEADING_SCAN;
+         n = next_in(n, item), seen++) {
+        if (!is_href_link(n)) {
+            continue;
+        }
+        int guard = 0;
+        for (const xmlNode *p = n->parent; p && p != item && guard++ < MAX_DEPTH; p = p->parent) {
+            if (is_heading_el(p)) {
+                return 1;
+            }
+        }
+        for (const xmlNode *c = n->children; c; c = next_in(c, n)) {
+            if (seen++ > LINKED_HEADING_SCAN) {
+                break;
+            }
+            if (is_heading_el(c)) {
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
 /* An article cut into several containers with the same class ("story-text" between ad slots,
  * "story-body-1", "story-body-2"): other prose containers whose first class name is the top
  * candidate's, under a near common ancestor, are parts of it too. */
@@ -158,7 +226,19 @@ static void include_parts(struct walker *w, const xmlNode *tn)
             is_ancestor(tn, c->node) || is_ancestor(c->node, tn)) {
             continue;
         }
+        /* the part's own item below the ancestor it shares with the root: an item titled by
+         * a linked heading is another post or a teaser (a blog's index, a comment thread) */
+        const xmlNode *item = c->node;
+        int guard = 0;
+        while (item->parent && !is_ancestor(item->parent, tn) && guard++ < MAX_DEPTH) {
+            item = item->parent;
+        }
+        if (holds_linked_heading(item)) {
+            TRACE_NODE("part-", c->node, (double)c->bytes);
+            continue;
+        }
         c->included = 1;
+        TRACE_NODE("part", c->node, (double)c->bytes);
     }
 }
 

@@ -783,6 +783,22 @@ static void test_clean_joins_article_cut_by_ad_rows(void **ctx)
     json_decref(rec);
 }
 
+/* A blog's index page: the other posts share the body's class but each sits under its own
+ * linked title; they are other pages, not parts of the first post. */
+static void test_clean_parts_skip_posts_under_linked_titles(void **ctx)
+{
+    json_t *rec = run_html(
+        *ctx,
+        "<html><body><main><div class='post'><h2><a href='/p/1'>Breakwater approved</a></h2>"
+        "<div class='entry-content'><p>" P1 " " P2 "</p><p>" P2 " " P3 "</p><p>" P3 " " P1
+        "</p></div></div><div class='post'><h2><a href='/p/2'>Ferry timetable</a></h2>"
+        "<div class='entry-content'><p>The winter ferry timetable starts next week with two "
+        "fewer crossings on weekdays.</p></div></div></main></body></html>",
+        NULL);
+    assert_string_equal(text_of(rec), P1 " " P2 "\n\n" P2 " " P3 "\n\n" P3 " " P1);
+    json_decref(rec);
+}
+
 static void test_clean_keeps_lead_between_headline_and_body(void **ctx)
 {
     json_t *rec = run_html(
@@ -2017,6 +2033,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clean_rescues_lead_matching_description, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_joins_article_cut_by_ad_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_parts_skip_posts_under_linked_titles, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_clean_keeps_lead_between_headline_and_body, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_keeps_standfirst_div_before_body, setup,
