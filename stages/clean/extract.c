@@ -201,6 +201,41 @@ static int holds_linked_heading(const xmlNode *item)
     return 0;
 }
 
+/* The first text block inside node n, or NULL. */
+static const struct block *first_block_in(const struct walker *w, const xmlNode *n)
+{
+    for (size_t i = 0; i < w->nblocks; i++) {
+        if (is_ancestor(n, w->blocks[i].owner)) {
+            return &w->blocks[i];
+        }
+    }
+    return NULL;
+}
+
+/* Is candidate c's text also another element's (same size, same links, same first block)? A
+ * box the page repeats for another layout (a fact box for mobile and desktop) is no part of
+ * the article's continuation. */
+static int is_duplicate(const struct walker *w, const struct cand *c)
+{
+    const struct block *a = NULL;
+    for (size_t i = 0; i < w->ncands; i++) {
+        const struct cand *d = &w->cands[i];
+        if (d == c || d->bytes != c->bytes || d->link != c->link || is_ancestor(d->node, c->node) ||
+            is_ancestor(c->node, d->node)) {
+            continue;
+        }
+        const struct block *b = first_block_in(w, d->node);
+        if (!a) {
+            a = first_block_in(w, c->node);
+        }
+        if (a && b && a->len == b->len &&
+            !memcmp(w->text.data + a->off, w->text.data + b->off, a->len)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* An article cut into several containers with the same class ("story-text" between ad slots,
  * "story-body-1", "story-body-2"): other prose containers whose first class name is the top
  * candidate's, under a near common ancestor, are parts of it too. */
@@ -226,14 +261,15 @@ static void include_parts(struct walker *w, const xmlNode *tn)
             is_ancestor(tn, c->node) || is_ancestor(c->node, tn)) {
             continue;
         }
-        /* the part's own item below the ancestor it shares with the root: an item titled by
-         * a linked heading is another post or a teaser (a blog's index, a comment thread) */
+        /* a repeated box is no continuation; nor is an item titled by a linked heading (below
+         * the ancestor the part shares with the root): another post or a teaser (a blog's
+         * index, a comment thread) */
         const xmlNode *item = c->node;
         int guard = 0;
         while (item->parent && !is_ancestor(item->parent, tn) && guard++ < MAX_DEPTH) {
             item = item->parent;
         }
-        if (holds_linked_heading(item)) {
+        if (is_duplicate(w, c) || holds_linked_heading(item)) {
             TRACE_NODE("part-", c->node, (double)c->bytes);
             continue;
         }

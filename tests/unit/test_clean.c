@@ -799,6 +799,25 @@ static void test_clean_parts_skip_posts_under_linked_titles(void **ctx)
     json_decref(rec);
 }
 
+/* A box the page repeats (a fact box for the mobile and the desktop layout) that shares the
+ * body's class is no part of the article. */
+static void test_clean_parts_skip_repeated_box(void **ctx)
+{
+#define FACT_BOX                                                                                   \
+    "<div class='row'><div class='col'><div class='story-text'><p>The harbour authority was "      \
+    "founded in 1902 and runs the port, the ferry quay and the marina.</p></div></div></div>"
+    json_t *rec = run_html(
+        *ctx,
+        "<html><body><main><div class='row'><div class='col'><div class='story-text'><p>" P1 " " P2
+        "</p><p>" P2 " " P3 "</p><p>" P3 " " P1 "</p></div></div></div>"
+        "<div class='row'><div class='ad-slot'>Advertisement</div></div>" FACT_BOX FACT_BOX
+        "</main></body></html>",
+        NULL);
+#undef FACT_BOX
+    assert_string_equal(text_of(rec), P1 " " P2 "\n\n" P2 " " P3 "\n\n" P3 " " P1);
+    json_decref(rec);
+}
+
 static void test_clean_keeps_lead_between_headline_and_body(void **ctx)
 {
     json_t *rec = run_html(
@@ -2035,6 +2054,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clean_joins_article_cut_by_ad_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_parts_skip_posts_under_linked_titles, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_clean_parts_skip_repeated_box, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_keeps_lead_between_headline_and_body, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_keeps_standfirst_div_before_body, setup,
