@@ -818,6 +818,27 @@ static void test_clean_parts_skip_repeated_box(void **ctx)
     json_decref(rec);
 }
 
+/* A standfirst in a container named as the body ("post-text") does not outweigh the
+ * unnamed container that holds the article's paragraphs. */
+static void test_clean_body_named_standfirst_gives_way(void **ctx)
+{
+#define LEAD                                                                                       \
+    "The harbour needs a new breakwater: storms have grown stronger, the old wall is a century "   \
+    "old, and the insurers have warned the town twice. We explain what the authority decided, "   \
+    "what the work will cost and who is going to pay for all of it in the end."
+    json_t *rec = run_html(*ctx,
+                           "<html><body><div class='head'><h1>Breakwater approved</h1><div "
+                           "class='inner'><span>Harbour</span><div class='post-text'><p>" LEAD
+                           "</p></div></div></div><div class='wrap'><div class='box'><p>" P1
+                           " " P2 "</p><p>" P2 " " P3 "</p><p>" P3 " " P1 "</p><p>" P1 " " P3
+                           "</p></div></div></body></html>",
+                           NULL);
+    assert_string_equal(text_of(rec), LEAD "\n\n" P1 " " P2 "\n\n" P2 " " P3 "\n\n" P3
+                                           " " P1 "\n\n" P1 " " P3);
+#undef LEAD
+    json_decref(rec);
+}
+
 static void test_clean_keeps_lead_between_headline_and_body(void **ctx)
 {
     json_t *rec = run_html(
@@ -2055,6 +2076,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clean_parts_skip_posts_under_linked_titles, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_parts_skip_repeated_box, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_body_named_standfirst_gives_way, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_clean_keeps_lead_between_headline_and_body, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_keeps_standfirst_div_before_body, setup,
