@@ -141,7 +141,7 @@ static int is_heading_el(const xmlNode *n)
            nm[1] <= '6' && !nm[2];
 }
 
-/* Is n an <a href> element? */
+/* Is n an <a href> element that leads away from the page (not to an anchor in it)? */
 static int is_href_link(const xmlNode *n)
 {
     if (n->type != XML_ELEMENT_NODE || strcasecmp((const char *)n->name, "a")) {
@@ -149,7 +149,10 @@ static int is_href_link(const xmlNode *n)
     }
     for (const xmlAttr *a = n->properties; a; a = a->next) {
         if (!strcasecmp((const char *)a->name, "href")) {
-            return 1;
+            const char *h = a->children && a->children->type == XML_TEXT_NODE
+                                ? (const char *)a->children->content
+                                : "";
+            return *h && *h != '#';
         }
     }
     return 0;
@@ -174,7 +177,7 @@ static const xmlNode *next_in(const xmlNode *n, const xmlNode *top)
 #define LINKED_HEADING_SCAN 4000 /* nodes of an item looked at for a linked heading */
 
 /* Does the subtree of item hold a linked heading (<h2><a href>, <a href><h3>): the title of a
- * post or teaser that links to its own page? */
+ * post or teaser that links to its own page (a table of contents' anchor does not count)? */
 static int holds_linked_heading(const xmlNode *item)
 {
     int seen = 0;

@@ -799,6 +799,25 @@ static void test_clean_parts_skip_posts_under_linked_titles(void **ctx)
     json_decref(rec);
 }
 
+/* A part titled by a link to an anchor in the page (a table of contents' target) is still a
+ * part: only a title that leads to another page makes an item a teaser. */
+static void test_clean_parts_keep_anchor_titled_part(void **ctx)
+{
+    json_t *rec = run_html(
+        *ctx,
+        "<html><body><main><div class='row'><div class='col'><div class='story-text'><p>" P1 " " P2
+        "</p><p>" P2 " " P3 "</p><p>" P3 " " P1 "</p></div></div></div>"
+        "<div class='row'><div class='ad-slot'>Advertisement</div></div>"
+        "<div class='row'><div class='col'><h2><a href='#costs'>Costs</a></h2><div "
+        "class='story-text'><p>" P3 " " P2 "</p></div></div></div>"
+        "<div class='row'><div class='col'><div class='story-text'><p>" P1 " " P3
+        "</p></div></div></div></main></body></html>",
+        NULL);
+    assert_string_equal(text_of(rec), P1 " " P2 "\n\n" P2 " " P3 "\n\n" P3 " " P1 "\n\n" P3 " " P2
+                                         "\n\n" P1 " " P3);
+    json_decref(rec);
+}
+
 /* A box the page repeats (a fact box for the mobile and the desktop layout) that shares the
  * body's class is no part of the article. */
 static void test_clean_parts_skip_repeated_box(void **ctx)
@@ -824,17 +843,17 @@ static void test_clean_body_named_standfirst_gives_way(void **ctx)
 {
 #define LEAD                                                                                       \
     "The harbour needs a new breakwater: storms have grown stronger, the old wall is a century "   \
-    "old, and the insurers have warned the town twice. We explain what the authority decided, "   \
+    "old, and the insurers have warned the town twice. We explain what the authority decided, "    \
     "what the work will cost and who is going to pay for all of it in the end."
     json_t *rec = run_html(*ctx,
                            "<html><body><div class='head'><h1>Breakwater approved</h1><div "
                            "class='inner'><span>Harbour</span><div class='post-text'><p>" LEAD
-                           "</p></div></div></div><div class='wrap'><div class='box'><p>" P1
-                           " " P2 "</p><p>" P2 " " P3 "</p><p>" P3 " " P1 "</p><p>" P1 " " P3
+                           "</p></div></div></div><div class='wrap'><div class='box'><p>" P1 " " P2
+                           "</p><p>" P2 " " P3 "</p><p>" P3 " " P1 "</p><p>" P1 " " P3
                            "</p></div></div></body></html>",
                            NULL);
-    assert_string_equal(text_of(rec), LEAD "\n\n" P1 " " P2 "\n\n" P2 " " P3 "\n\n" P3
-                                           " " P1 "\n\n" P1 " " P3);
+    assert_string_equal(text_of(rec),
+                        LEAD "\n\n" P1 " " P2 "\n\n" P2 " " P3 "\n\n" P3 " " P1 "\n\n" P1 " " P3);
 #undef LEAD
     json_decref(rec);
 }
@@ -2076,6 +2095,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clean_parts_skip_posts_under_linked_titles, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_parts_skip_repeated_box, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_parts_keep_anchor_titled_part, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_body_named_standfirst_gives_way, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_keeps_lead_between_headline_and_body, setup,
