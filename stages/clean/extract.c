@@ -768,6 +768,122 @@ static void drop_link_boxes(const struct walker *w, unsigned char *v)
     }
 }
 
+#define CARD_LEVELS 4      /* a teaser card: at most this far above its linked title */
+#define CARD_MAX_BYTES 600 /* ... with at most this much text */
+#define CARD_SCAN 50000    /* nodes of the page looked at for teaser cards */
+#define CARD_CHECKS 256    /* neighbours searched for a linked title, per page */
+#define MAX_CARDS 128      /* teaser cards judged per page */
+
+/* Items of one list: the same element name and class attribute (list items may have none;
+ * other elements without a class say nothing of their kind). */
+static int same_shape(const xmlNode *a, const xmlNode *b)
+{
+    if (a->type != XML_ELEMENT_NODE || b->type != XML_ELEMENT_NODE ||
+        strcmp((const char *)a->name, (const char *)b->name)) {
+        return 0;
+    }
+    const char *ca = attr_class(a), *cb = attr_class(b);
+    if (!ca && !cb) {
+        return !strcmp((const char *)a->name, "li");
+    }
+    return ca && cb && !strcmp(ca, cb);
+}
+
+/* The element sibling before (dir < 0) or after n (NULL if none close by). */
+static const xmlNode *elem_sibling(const xmlNode *n, int dir)
+{
+    int guard = 0;
+    for (const xmlNode *s = dir < 0 ? n->prev : n->next; s && guard < 64;
+         s = dir < 0 ? s->prev : s->next, guard++) {
+        if (s->type == XML_ELEMENT_NODE) {
+            return s;
+        }
+    }
+    return NULL;
+}
+
+/* A heading that links to another page (<h3><a href>, <a href><h3>). */
+static int is_linked_heading(const xmlNode *h)
+{
+    if (!is_heading_el(h)) {
+        return 0;
+    }
+    int guard = 0;
+    for (const xmlNode *p = h->parent; p && guard < CARD_LEVELS; p = p->parent, guard++) {
+        if (is_href_link(p)) {
+            return 1;
+        }
+    }
+    int seen = 0;
+    for (const xmlNode *c = h->children; c && seen < 64; c = next_in(c, h), seen++) {
+        if (is_href_link(c)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Teaser cards (a linked title, a date, a blurb, a "more" link) come in lists of same-shaped
+ * items: an element up to CARD_LEVELS above a linked heading whose neighbour has its name and
+ * class and a linked heading too is a card, and its few lines are another page's teaser (the
+ * related posts under a blog post, a list of threads, the other posts of an index). The card
+ * that holds the article's first line is the article itself, a post among posts. This runs
+ * after the edge rules, which judge the article's closing lines as the page lays them out. */
+static void drop_teaser_cards(const struct walker *w, unsigned char *v)
+{
+    size_t first = 0;
+    while (first < w->nblocks && v[first] != KEEP) {
+        first++;
+    }
+    if (first == w->nblocks) {
+        return;
+    }
+    const xmlNode *top = xmlDocGetRootElement(w->blocks[0].owner->doc);
+    const xmlNode *cards[MAX_CARDS];
+    size_t ncards = 0;
+    int seen = 0, checks = 0;
+    for (const xmlNode *n = top;
+         n && seen < CARD_SCAN && ncards < MAX_CARDS && checks < CARD_CHECKS;
+         n = next_in(n, top), seen++) {
+        if (!is_linked_heading(n)) {
+            continue;
+        }
+        const xmlNode *c = n;
+        for (int l = 0; l < CARD_LEVELS && c && c != top; l++, c = c->parent) {
+            const xmlNode *prev = elem_sibling(c, -1), *next = elem_sibling(c, 1);
+            int card = 0;
+            if (prev && same_shape(prev, c)) {
+                checks++;
+                card = holds_linked_heading(prev);
+            }
+            if (!card && next && same_shape(next, c)) {
+                checks++;
+                card = holds_linked_heading(next);
+            }
+            if (card) {
+                cards[ncards++] = c;
+                break;
+            }
+        }
+    }
+    for (size_t k = 0; k < ncards; k++) {
+        if (is_ancestor(cards[k], w->blocks[first].owner)) {
+            continue;
+        }
+        size_t bytes = 0;
+        for (size_t i = 0; i < w->nblocks && bytes <= CARD_MAX_BYTES; i++) {
+            if (is_ancestor(cards[k], w->blocks[i].owner)) {
+                bytes += w->blocks[i].len;
+            }
+        }
+        for (size_t i = 0; i < w->nblocks && bytes <= CARD_MAX_BYTES; i++) {
+            if (v[i] == KEEP && is_ancestor(cards[k], w->blocks[i].owner)) {
+                v[i] = LINKS;
+            }
+        }
+    }
+}
+
 /* A heading, or a short line ending in a colon, that introduces what follows. */
 static int ends_sentence(const struct walker *w, const struct block *b);
 
@@ -1119,6 +1235,7 @@ static int assemble(struct walker *w, const struct nf_meta_out *mo, struct nf_bu
     drop_author_box(w, v);
     drop_closing_promos(w, v);
     drop_closing_box(w, v);
+    drop_teaser_cards(w, v);
 #ifdef NF_CLEAN_TRACE
     for (size_t i = 0; i < w->nblocks; i++) {
         const struct block *b = &w->blocks[i];

@@ -338,6 +338,25 @@ static void test_clean_relaxed_pass_drops_consent_banner(void **ctx)
     json_decref(rec);
 }
 
+/* A list of teaser cards (a linked title over a blurb) inside the article goes, blurbs and
+ * all; a list whose items are not titled by links to other pages stays. */
+static void test_clean_drops_teaser_cards(void **ctx)
+{
+    expect_dropped(*ctx, "<ul class='more'><li><h3><a href='/a'>Lighthouse keeper retires</a></h3>"
+                         "<p>After forty years on the rock, the keeper hands over the light to a "
+                         "machine.</p></li><li><h3><a href='/b'>Quota talks resume</a></h3><p>"
+                         "Fishing ministers meet again in Brussels to settle next year's catch."
+                         "</p></li></ul>");
+    json_t *rec = run_with_chrome(*ctx, "<ul class='more'><li><h3>Lighthouse</h3><p>After forty "
+                                        "years on the rock, the keeper hands over the light.</p>"
+                                        "</li><li><h3>Quota</h3><p>Fishing ministers meet again "
+                                        "in Brussels.</p></li></ul>");
+    assert_string_equal(text_of(rec), P1 "\n\n" P2 "\n\nLighthouse\n\nAfter forty years on the "
+                                         "rock, the keeper hands over the light.\n\nQuota\n\n"
+                                         "Fishing ministers meet again in Brussels.\n\n" P3);
+    json_decref(rec);
+}
+
 static void test_clean_drops_cookie_notice(void **ctx)
 {
     expect_dropped(*ctx, "<div id='cookie-notice'><p>We use cookies to give you the best "
@@ -2046,6 +2065,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clean_keeps_drupal_main_canvas, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_relaxed_pass_drops_consent_banner, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_clean_drops_teaser_cards, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_cookie_notice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_newsletter_box, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_view_counter, setup, teardown),
