@@ -1072,8 +1072,9 @@ static void drop_closing_promos(const struct walker *w, unsigned char *v)
 
 /* A titled box closing the article (an author box, a "support us" or newsletter promo): the
  * last kept blocks share a box of their own that starts with a heading and holds at most
- * CLOSING_BOX_BLOCKS more blocks, when no earlier box of the article starts with a heading (an
- * article cut into titled sections keeps its last section). */
+ * CLOSING_BOX_BLOCKS more blocks (or more, up to CARD_MAX_BYTES of text, when it ends with a
+ * line that is one link), when no earlier box of the article starts with a heading (an article
+ * cut into titled sections keeps its last section). */
 static void drop_closing_box(const struct walker *w, unsigned char *v)
 {
     size_t last = w->nblocks;
@@ -1098,7 +1099,24 @@ static void drop_closing_box(const struct walker *w, unsigned char *v)
         first = i; /* its title may be gone already (a chrome line) */
         n += v[i] == KEEP;
     }
-    if (!is_heading(w->blocks[first].tag) || n - (v[first] == KEEP) > CLOSING_BOX_BLOCKS) {
+    /* a short box that ends with a line that is one link ("More...", "Read the article") is a
+     * teaser or a promo however many lines it has */
+    int teaser = 0;
+    for (size_t i = last; i < w->nblocks; i++) {
+        if (v[i] == OUTSIDE) {
+            continue;
+        }
+        if (box_of(w, &w->blocks[i]) != box) {
+            break;
+        }
+        teaser = w->blocks[i].link == w->blocks[i].len;
+    }
+    size_t kept = 0;
+    for (size_t i = first; i < last; i++) {
+        kept += v[i] == KEEP ? w->blocks[i].len : 0;
+    }
+    if (!is_heading(w->blocks[first].tag) ||
+        (n - (v[first] == KEEP) > CLOSING_BOX_BLOCKS && (!teaser || kept > CARD_MAX_BYTES))) {
         return;
     }
     /* a box titled with a chrome label ("Artikel von", "Kommentare") is chrome however the

@@ -357,6 +357,22 @@ static void test_clean_drops_teaser_cards(void **ctx)
     json_decref(rec);
 }
 
+/* A short titled box closing the article that ends with a "More..." link is a promo, however
+ * many lines it has. */
+static void test_clean_drops_closing_box_ending_in_link(void **ctx)
+{
+    json_t *rec = run_html(
+        *ctx,
+        "<html><body><div class='article-body'><p>" P1 " " P2 "</p><p>" P2 " " P3 "</p><p>" P3
+        " " P1 "</p><div class='box'><h3>Our partners</h3><p>The Harbour Trust looks after the "
+        "old quay.</p><p>The sailing school teaches children by the pier.</p><p>The museum shows "
+        "the history of the port.</p><p><a href='/partners'>More...</a></p></div></div>"
+        "</body></html>",
+        NULL);
+    assert_string_equal(text_of(rec), P1 " " P2 "\n\n" P2 " " P3 "\n\n" P3 " " P1);
+    json_decref(rec);
+}
+
 static void test_clean_drops_cookie_notice(void **ctx)
 {
     expect_dropped(*ctx, "<div id='cookie-notice'><p>We use cookies to give you the best "
@@ -2066,6 +2082,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clean_relaxed_pass_drops_consent_banner, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_teaser_cards, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clean_drops_closing_box_ending_in_link, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_cookie_notice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_newsletter_box, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_view_counter, setup, teardown),
