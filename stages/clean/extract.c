@@ -604,6 +604,7 @@ static int is_byline_line(const char *s, size_t len, const char *byline)
 
 #define CLOSING_BOX_BLOCKS 2       /* a closing titled box: its heading and this many blocks */
 #define CLOSING_BOX_MIN_BEFORE 400 /* ... after this much article text */
+#define CLOSING_BOX_MAX_BYTES 1200 /* ... holding less than two bios: more is a section */
 #define ADDRESS_PREFIX_MAX 40      /* a reference line: this much text before its one address */
 
 /* One web or mail address ("https://example.org/report.pdf", "www.example.org",
@@ -1073,8 +1074,8 @@ static void drop_closing_promos(const struct walker *w, unsigned char *v)
 /* A titled box closing the article (an author box, a "support us" or newsletter promo): the
  * last kept blocks share a box of their own that starts with a heading and holds at most
  * CLOSING_BOX_BLOCKS more blocks (or more, up to CARD_MAX_BYTES of text, when it ends with a
- * line that is one link), when no earlier box of the article starts with a heading (an article
- * cut into titled sections keeps its last section). */
+ * line that is one link) and at most CLOSING_BOX_MAX_BYTES of text, when no earlier box of the
+ * article starts with a heading (an article cut into titled sections keeps its last section). */
 static void drop_closing_box(const struct walker *w, unsigned char *v)
 {
     size_t last = w->nblocks;
@@ -1116,7 +1117,8 @@ static void drop_closing_box(const struct walker *w, unsigned char *v)
         kept += v[i] == KEEP ? w->blocks[i].len : 0;
     }
     if (!is_heading(w->blocks[first].tag) ||
-        (n - (v[first] == KEEP) > CLOSING_BOX_BLOCKS && (!teaser || kept > CARD_MAX_BYTES))) {
+        (n - (v[first] == KEEP) > CLOSING_BOX_BLOCKS && (!teaser || kept > CARD_MAX_BYTES)) ||
+        kept > CLOSING_BOX_MAX_BYTES) {
         return;
     }
     /* a box titled with a chrome label ("Artikel von", "Kommentare") is chrome however the

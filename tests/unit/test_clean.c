@@ -373,6 +373,22 @@ static void test_clean_drops_closing_box_ending_in_link(void **ctx)
     json_decref(rec);
 }
 
+/* A titled closing section of the article with more text than a bio or a promo box has is
+ * the article's last section. */
+static void test_clean_keeps_long_closing_section(void **ctx)
+{
+#define LONG P1 " " P2 " " P3 " " P1 " " P2 " " P3 " " P1 " " P2 " " P3
+    json_t *rec = run_html(*ctx,
+                           "<html><body><div class='article-body'><p>" P1 " " P2 "</p><p>" P2 " " P3
+                           "</p><p>" P3 " " P1 "</p><div class='box'><h2>The works</h2>"
+                           "<p>" LONG "</p><p>" LONG "</p></div></div></body></html>",
+                           NULL);
+    assert_string_equal(text_of(rec), P1 " " P2 "\n\n" P2 " " P3 "\n\n" P3 " " P1
+                                         "\n\nThe works\n\n" LONG "\n\n" LONG);
+#undef LONG
+    json_decref(rec);
+}
+
 static void test_clean_drops_cookie_notice(void **ctx)
 {
     expect_dropped(*ctx, "<div id='cookie-notice'><p>We use cookies to give you the best "
@@ -2084,6 +2100,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clean_drops_teaser_cards, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_closing_box_ending_in_link, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_clean_keeps_long_closing_section, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_cookie_notice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_newsletter_box, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clean_drops_view_counter, setup, teardown),
