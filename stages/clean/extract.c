@@ -468,9 +468,7 @@ static int select_article(struct walker *w, xmlNode *body)
     }
     if (bc && bc->node != tn) {
         size_t tb = cand_index(tn) ? w->cands[cand_index(tn) - 1].bytes : 0;
-        /* but one paragraph so named (a standfirst) does not outweigh a root of several */
-        if ((!is_ancestor(tn, bc->node) || bc->bytes * 10 >= tb * 7) &&
-            (prose_blocks(w, bc->node) > 1 || prose_blocks(w, tn) < SINGLE_TOP_RIVAL_BLOCKS)) {
+        if (!is_ancestor(tn, bc->node) || bc->bytes * 10 >= tb * 7) {
             TRACE_NODE("body", bc->node, bc->score);
             tn = bc->node;
         }
