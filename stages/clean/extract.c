@@ -293,17 +293,23 @@ static int near_ancestor(const xmlNode *a, const xmlNode *b, int levels)
     return 0;
 }
 
-/* Prose blocks (PROSE_BLOCK_BYTES or longer, few links) inside node n. */
-static size_t prose_blocks(const struct walker *w, const xmlNode *n)
+/* Blocks of at least min bytes with few links inside node n. */
+static size_t long_blocks(const struct walker *w, const xmlNode *n, size_t min)
 {
     size_t k = 0;
     for (size_t i = 0; i < w->nblocks; i++) {
         const struct block *b = &w->blocks[i];
-        if (b->len >= PROSE_BLOCK_BYTES && b->link * 4 < b->len && is_ancestor(n, b->owner)) {
+        if (b->len >= min && b->link * 4 < b->len && is_ancestor(n, b->owner)) {
             k++;
         }
     }
     return k;
+}
+
+/* Prose blocks (PROSE_BLOCK_BYTES or longer, few links) inside node n. */
+static size_t prose_blocks(const struct walker *w, const xmlNode *n)
+{
+    return long_blocks(w, n, PROSE_BLOCK_BYTES);
 }
 
 static int ends_sentence(const struct walker *w, const struct block *b);
@@ -332,19 +338,6 @@ static int precedes(const struct walker *w, const xmlNode *a, const xmlNode *b)
         }
     }
     return 0;
-}
-
-/* Blocks of at least min bytes with few links inside node n. */
-static size_t long_blocks(const struct walker *w, const xmlNode *n, size_t min)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < w->nblocks; i++) {
-        const struct block *b = &w->blocks[i];
-        if (b->len >= min && b->link * 4 < b->len && is_ancestor(n, b->owner)) {
-            k++;
-        }
-    }
-    return k;
 }
 
 /* Pick the article root(s) and mark them included. Returns 0 or NF_ERR_NOMEM. */

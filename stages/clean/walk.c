@@ -401,9 +401,25 @@ static void judge_class(struct walker *w, const char *cls, struct nf_boiler_verd
     e->v = *v;
 }
 
+/* Is element n the page's <main> landmark (<main>, or role=main)? */
+static int is_main_landmark(const xmlNode *n)
+{
+    if (!strcmp((const char *)n->name, "main")) {
+        return 1;
+    }
+    for (const xmlAttr *a = n->properties; a; a = a->next) {
+        if (!strcmp((const char *)a->name, "role") && a->children &&
+            a->children->type == XML_TEXT_NODE &&
+            !strcasecmp((const char *)a->children->content, "main")) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Bytes of text under n (whitespace included unless ink, scripts and styles left out), counting
- * stops once past limit. */
-static size_t count_text(const xmlNode *n, size_t limit, int ink)
+ * stops once past limit. With main_el, also finds the first <main> landmark below n. */
+static size_t count_text(const xmlNode *n, size_t limit, int ink, const xmlNode **main_el)
 {
     size_t total = 0;
     const xmlNode *c = n->children;
@@ -414,6 +430,9 @@ static size_t count_text(const xmlNode *n, size_t limit, int ink)
             for (const unsigned char *t = c->content; *t; t++) {
                 total += *t != ' ' && *t != '\n' && *t != '\t' && *t != '\r';
             }
+        }
+        if (main_el && !*main_el && c->type == XML_ELEMENT_NODE && is_main_landmark(c)) {
+            *main_el = c;
         }
         if (c->type == XML_ELEMENT_NODE && c->children &&
             !(tag_lookup((const char *)c->name)->flags & F_SKIP)) {
@@ -433,47 +452,15 @@ static size_t count_text(const xmlNode *n, size_t limit, int ink)
 
 static size_t text_bytes(const xmlNode *n, size_t limit)
 {
-    return count_text(n, limit, 0);
+    return count_text(n, limit, 0, NULL);
 }
 
 /* The page's text bytes (as text_bytes) and its first <main> element or role=main landmark,
  * in one scan of the tree under root. */
 static size_t scan_page(const xmlNode *root, const xmlNode **main_el)
 {
-    size_t total = 0;
-    const xmlNode *c = root;
     *main_el = NULL;
-    while (c) {
-        if (c->type == XML_TEXT_NODE && c->content) {
-            total += strlen((const char *)c->content);
-        }
-        if (c->type == XML_ELEMENT_NODE && !*main_el) {
-            if (!strcmp((const char *)c->name, "main")) {
-                *main_el = c;
-            } else {
-                for (const xmlAttr *a = c->properties; a; a = a->next) {
-                    if (!strcmp((const char *)a->name, "role") && a->children &&
-                        a->children->type == XML_TEXT_NODE &&
-                        !strcasecmp((const char *)a->children->content, "main")) {
-                        *main_el = c;
-                    }
-                }
-            }
-        }
-        if (c->type == XML_ELEMENT_NODE && c->children &&
-            !(tag_lookup((const char *)c->name)->flags & F_SKIP)) {
-            c = c->children;
-            continue;
-        }
-        while (c && !c->next && c != root) {
-            c = c->parent;
-        }
-        if (!c || c == root) {
-            break;
-        }
-        c = c->next;
-    }
-    return total;
+    return count_text(root, SIZE_MAX, 0, main_el);
 }
 
 /* Is element n inside the page's <main> landmark, holding most of its text? An <aside> or a
@@ -545,7 +532,7 @@ static int enter(struct walker *w, xmlNode *node)
     int weight = 0, body_named = 0;
     int quiet = (d->flags & F_QUIET) && !(w->relaxed && (d->flags & F_RELAX));
     if (quiet && d->tag == T_FIGCAPTION &&
-        count_text(node, CAPTION_PROSE_BYTES, 1) > CAPTION_PROSE_BYTES) {
+        count_text(node, CAPTION_PROSE_BYTES, 1, NULL) > CAPTION_PROSE_BYTES) {
         /* a caption of several sentences is prose: sites set the article's lead, or a figure's
          * explanation, in a figcaption; photo captions and credits are shorter */
         quiet = 0;
