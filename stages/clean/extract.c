@@ -147,15 +147,9 @@ static int is_href_link(const xmlNode *n)
     if (n->type != XML_ELEMENT_NODE || strcasecmp((const char *)n->name, "a")) {
         return 0;
     }
-    for (const xmlAttr *a = n->properties; a; a = a->next) {
-        if (!strcasecmp((const char *)a->name, "href")) {
-            const char *h = a->children && a->children->type == XML_TEXT_NODE
-                                ? (const char *)a->children->content
-                                : "";
-            return *h && *h != '#';
-        }
-    }
-    return 0;
+    struct nf_attrs a;
+    nf_attrs_read(n, &a);
+    return a.href && *a.href && *a.href != '#';
 }
 
 /* The next element after n in document order within the subtree of top (NULL at its end). */
@@ -312,7 +306,20 @@ static size_t prose_blocks(const struct walker *w, const xmlNode *n)
     return long_blocks(w, n, PROSE_BLOCK_BYTES);
 }
 
-static int ends_sentence(const struct walker *w, const struct block *b);
+/* Does the block end like a sentence (. ! ? or a closing quote)? */
+static int ends_sentence(const struct walker *w, const struct block *b)
+{
+    const unsigned char *s = (const unsigned char *)w->text.data + b->off;
+    unsigned char last = s[b->len - 1];
+    if (last == '.' || last == '!' || last == '?' || last == '"' || last == ')') {
+        return 1;
+    }
+    /* closing quotes and guillemets: U+201D, U+00BB */
+    if (b->len >= 3 && s[b->len - 3] == 0xE2 && s[b->len - 2] == 0x80 && last == 0x9D) {
+        return 1;
+    }
+    return b->len >= 2 && s[b->len - 2] == 0xC2 && last == 0xBB;
+}
 
 /* Does the text of element n end a sentence (a standfirst, not a date line, a breadcrumb or a
  * byline)? */
@@ -674,7 +681,6 @@ static int ends_with_more_link(const struct block *b, const char *s)
     }
     return 0;
 }
-static int ends_sentence(const struct walker *w, const struct block *b);
 
 /* Why a block of the article is left out of the text (0: it is kept). */
 enum verdict { KEEP = 0, OUTSIDE, LINKS, CHROME, TITLE, BYLINE, REPEAT };
@@ -877,8 +883,6 @@ static void drop_teaser_cards(const struct walker *w, unsigned char *v)
 }
 
 /* A heading, or a short line ending in a colon, that introduces what follows. */
-static int ends_sentence(const struct walker *w, const struct block *b);
-
 static int is_label(const struct walker *w, const struct block *b)
 {
     if (is_heading(b->tag)) {
@@ -924,21 +928,6 @@ static void rescue_lead(const struct walker *w, const struct nf_meta_out *mo, un
             return;
         }
     }
-}
-
-/* Does the block end like a sentence (. ! ? or a closing quote)? */
-static int ends_sentence(const struct walker *w, const struct block *b)
-{
-    const unsigned char *s = (const unsigned char *)w->text.data + b->off;
-    unsigned char last = s[b->len - 1];
-    if (last == '.' || last == '!' || last == '?' || last == '"' || last == ')') {
-        return 1;
-    }
-    /* closing quotes and guillemets: U+201D, U+00BB */
-    if (b->len >= 3 && s[b->len - 3] == 0xE2 && s[b->len - 2] == 0x80 && last == 0x9D) {
-        return 1;
-    }
-    return b->len >= 2 && s[b->len - 2] == 0xC2 && last == 0xBB;
 }
 
 /* Does the article already hold a kept block of the same text as b (a teaser that the body
