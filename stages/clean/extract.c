@@ -473,6 +473,11 @@ static int select_article(struct walker *w, xmlNode *body)
             tn = bc->node;
         }
     }
+    /* nf_walk_cand may move w->cands: the best candidates are kept by node across it */
+    xmlNode *top_nodes[5] = {NULL};
+    for (int j = 0; j < 5 && tops[j]; j++) {
+        top_nodes[j] = tops[j]->node;
+    }
     struct cand *tc = nf_walk_cand(w, tn, 0, &err);
     if (!tc) {
         return err;
@@ -528,8 +533,8 @@ static int select_article(struct walker *w, xmlNode *body)
     /* one of the best candidates, of long paragraphs, just before the root in a box of its own
      * nearby (an intro section, the lead's column): the article's start. Only before it: after
      * the root come the next article and the comments */
-    for (int j = 0; j < 5 && tops[j]; j++) {
-        struct cand *c = tops[j];
+    for (int j = 0; j < 5 && top_nodes[j]; j++) {
+        struct cand *c = &w->cands[cand_index(top_nodes[j]) - 1];
         if (c->node == tn || c->included || is_ancestor(c->node, tn) || is_ancestor(tn, c->node) ||
             !near_ancestor(tn, c->node, RIVAL_LEVELS) || c->link * RIVAL_LINK_DEN > c->bytes ||
             !precedes(w, c->node, tn) ||
