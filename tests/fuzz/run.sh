@@ -16,6 +16,7 @@ out=${BUILD:-$root/build-fuzz}
 bash "$root/tests/fuzz/build.sh" "${targets[@]}" || exit 2
 
 failed=0
+reports=()
 printf '%-10s %12s %8s %8s %s\n' target executions exec/s crashes result
 for t in "${targets[@]}"; do
     work="$out/corpus/$t"
@@ -47,5 +48,15 @@ for t in "${targets[@]}"; do
         [ "$crashes" -eq 0 ] && crashes=1
     fi
     printf '%-10s %12s %8s %8s %s\n' "$t" "${execs:-?}" "${rate:-?}" "$crashes" "$result"
+    [ $rc -ne 0 ] && reports+=("$log")
+done
+# a CI log keeps only stdout: print each failure's report (from the sanitizer's or libFuzzer's
+# first error line, the summary, the saved input and, if short, its Base64) and the run's seed
+for log in "${reports[@]}"; do
+    echo "---- $log"
+    grep -m1 '^INFO: Seed:' "$log"
+    sed -n '/^==[0-9]*==ERROR\|^==[0-9]*== ERROR\|runtime error:\|fuzz invariant broken/,$p' "$log" |
+        head -n 40
+    grep -E '^SUMMARY|Test unit written|^Base64:' "$log" | cut -c1-2000
 done
 exit $failed
