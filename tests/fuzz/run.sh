@@ -15,8 +15,7 @@ fi
 out=${BUILD:-$root/build-fuzz}
 bash "$root/tests/fuzz/build.sh" "${targets[@]}" || exit 2
 
-failed=0
-reports=()
+reports=() # the logs of the targets that failed
 printf '%-10s %12s %8s %8s %s\n' target executions exec/s crashes result
 for t in "${targets[@]}"; do
     work="$out/corpus/$t"
@@ -44,11 +43,10 @@ for t in "${targets[@]}"; do
     result=ok
     if [ $rc -ne 0 ]; then
         result="FAILED (exit $rc, see $log)"
-        failed=1
         [ "$crashes" -eq 0 ] && crashes=1
+        reports+=("$log")
     fi
     printf '%-10s %12s %8s %8s %s\n' "$t" "${execs:-?}" "${rate:-?}" "$crashes" "$result"
-    [ $rc -ne 0 ] && reports+=("$log")
 done
 # a CI log keeps only stdout: print each failure's report (from the sanitizer's or libFuzzer's
 # first error line, the summary, the saved input and, if short, its Base64) and the run's seed
@@ -59,4 +57,4 @@ for log in "${reports[@]}"; do
         head -n 40
     grep -E '^SUMMARY|Test unit written|^Base64:' "$log" | cut -c1-2000
 done
-exit $failed
+[ ${#reports[@]} -eq 0 ]

@@ -72,6 +72,22 @@ static int teardown(void **ctx)
     return 0;
 }
 
+/* The boilerplate lists of config/clean, for the tests of single lines. */
+static int setup_boiler(void **ctx)
+{
+    struct nf_boiler *b = NULL;
+    char err[256];
+    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    *ctx = b;
+    return 0;
+}
+
+static int teardown_boiler(void **ctx)
+{
+    nf_boiler_free(*ctx);
+    return 0;
+}
+
 static char *read_file(const char *path)
 {
     FILE *fp = fopen(path, "rb");
@@ -1232,10 +1248,7 @@ static void test_clean_date_normalisation(void **ctx)
 
 static void test_clean_boiler_lines(void **ctx)
 {
-    (void)ctx;
-    struct nf_boiler *b = NULL;
-    char err[256];
-    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    const struct nf_boiler *b = *ctx;
     static const char *const chrome[] = {"Visited 1 times, 1 visit(s) today",
                                          "Read more \xc2\xbb",
                                          "Share this article",
@@ -1305,17 +1318,13 @@ static void test_clean_boiler_lines(void **ctx)
     assert_false(nf_boiler_promo(b, donors, strlen(donors)));
     static const char *const ask = "Please donate to keep our reporting free for everyone.";
     assert_true(nf_boiler_promo(b, ask, strlen(ask)));
-    nf_boiler_free(b);
 }
 
 /* "Read also: <headline>" in several languages: the label and the teased headline are one line
  * of chrome, which a link-less teaser keeps out of the link-density test. */
 static void test_clean_boiler_read_also_prefixes(void **ctx)
 {
-    (void)ctx;
-    struct nf_boiler *b = NULL;
-    char err[256];
-    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    const struct nf_boiler *b = *ctx;
     static const char *const teaser[] = {"Czytaj te\xc5\xbc: Nowy most otwarty", /* Czytaj też: */
                                          "LE PUEDE INTERESAR: El puerto abre una nueva terminal",
                                          "Read also: The harbour opens a new terminal",
@@ -1326,17 +1335,13 @@ static void test_clean_boiler_read_also_prefixes(void **ctx)
     /* the words without the label's colon start a sentence */
     static const char *const prose = "Also read the small print, the minister told buyers.";
     assert_false(nf_boiler_line(b, prose, strlen(prose)));
-    nf_boiler_free(b);
 }
 
 /* A numbered figure caption ("Abbildung 4: ...", "Figure 2.1: ...") outside a figcaption is a
  * line of chrome; a sentence that refers to the figure is text. */
 static void test_clean_boiler_figure_captions(void **ctx)
 {
-    (void)ctx;
-    struct nf_boiler *b = NULL;
-    char err[256];
-    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    const struct nf_boiler *b = *ctx;
     static const char *const caption[] = {"Abbildung 4: Aufbau der Schneedecke im Januar.",
                                           "Abbildung: Schneeh\xc3\xb6he im Tal",
                                           "Figure 10: Harbour traffic by month.",
@@ -1352,34 +1357,26 @@ static void test_clean_boiler_figure_captions(void **ctx)
     for (size_t i = 0; text[i]; i++) {
         assert_false(nf_boiler_line(b, text[i], strlen(text[i])));
     }
-    nf_boiler_free(b);
 }
 
 /* A paragraph that starts with the copyright sign is the site's notice, however long its
  * reprint terms run. */
 static void test_clean_boiler_long_copyright_notice(void **ctx)
 {
-    (void)ctx;
-    struct nf_boiler *b = NULL;
-    char err[256];
-    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    const struct nf_boiler *b = *ctx;
     static const char *const notice =
         "\xc2\xa9 2024, Harbour Gazette. This article is the copyrighted property of the Harbour "
         "Gazette. Written permission must be obtained before reprint in online or print media. "
         "Republishing without permission is an infringement.";
     assert_true(strlen(notice) > 160);
     assert_true(nf_boiler_line(b, notice, strlen(notice)));
-    nf_boiler_free(b);
 }
 
 /* A cookie notice in the site's own voice ("we use cookies") is chrome wherever it stands; a
  * report about cookies is text. */
 static void test_clean_boiler_cookie_notice_lines(void **ctx)
 {
-    (void)ctx;
-    struct nf_boiler *b = NULL;
-    char err[256];
-    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    const struct nf_boiler *b = *ctx;
     static const char *const notice[] = {
         "Zapraszamy ponownie. Informujemy, \xc5\xbc"
         "e korzystamy z cookies.",
@@ -1391,16 +1388,12 @@ static void test_clean_boiler_cookie_notice_lines(void **ctx)
     static const char *const news =
         "The browser will stop accepting third-party cookies next year.";
     assert_false(nf_boiler_cta(b, news, strlen(news)));
-    nf_boiler_free(b);
 }
 
 /* The suggested citation that closes a blog post or a paper's page is not its text. */
 static void test_clean_boiler_suggested_citation(void **ctx)
 {
-    (void)ctx;
-    struct nf_boiler *b = NULL;
-    char err[256];
-    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    const struct nf_boiler *b = *ctx;
     static const char *const cite[] = {
         "SUGGESTED CITATION Roe, Jane: The harbour in winter, Harbour Blog, 2024/1/2, "
         "https://example.org/harbour-in-winter/.",
@@ -1408,17 +1401,13 @@ static void test_clean_boiler_suggested_citation(void **ctx)
     for (size_t i = 0; cite[i]; i++) {
         assert_true(nf_boiler_line(b, cite[i], strlen(cite[i])));
     }
-    nf_boiler_free(b);
 }
 
 /* A blog's post footer ("Erstellt am <date> und abgelegt unter <categories>. ...") runs long
  * with its categories and feed notes, and is still not text. */
 static void test_clean_boiler_long_post_footer(void **ctx)
 {
-    (void)ctx;
-    struct nf_boiler *b = NULL;
-    char err[256];
-    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    const struct nf_boiler *b = *ctx;
     static const char *const footer =
         "Erstellt am Montag 3. Juni 2024 um 10:15 und abgelegt unter Hafen, Schifffahrt, Winter, "
         "Allgemein. Kommentare zu diesem Eintrag im RSS 2.0 Feed. Kommentare und Pings sind "
@@ -1426,16 +1415,12 @@ static void test_clean_boiler_long_post_footer(void **ctx)
         "nicht erlaubt.";
     assert_true(strlen(footer) > 100);
     assert_true(nf_boiler_line(b, footer, strlen(footer)));
-    nf_boiler_free(b);
 }
 
 /* An affiliate or advertising disclosure is not the article's text, wherever it stands. */
 static void test_clean_boiler_affiliate_disclosures(void **ctx)
 {
-    (void)ctx;
-    struct nf_boiler *b = NULL;
-    char err[256];
-    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    const struct nf_boiler *b = *ctx;
     static const char *const disclosure[] = {
         "Our editors pick every product. We may earn a commission when you buy through our links.",
         "Dieser Beitrag enth\xc3\xa4lt Affiliate-Links: Kaufst du dar\xc3\xbc"
@@ -1446,17 +1431,13 @@ static void test_clean_boiler_affiliate_disclosures(void **ctx)
     }
     static const char *const news = "The retailer pays bloggers a commission on every sale.";
     assert_false(nf_boiler_cta(b, news, strlen(news)));
-    nf_boiler_free(b);
 }
 
 /* A screenshot's credit starts its caption ("Screenshot: <source>", "Screenshot,<source>");
  * a sentence about screenshots is text. */
 static void test_clean_boiler_screenshot_credits(void **ctx)
 {
-    (void)ctx;
-    struct nf_boiler *b = NULL;
-    char err[256];
-    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    const struct nf_boiler *b = *ctx;
     static const char *const credit[] = {
         "Screenshot: Harbour App", "Screenshot,Harbour App The new map shows every berth.", NULL};
     for (size_t i = 0; credit[i]; i++) {
@@ -1464,16 +1445,12 @@ static void test_clean_boiler_screenshot_credits(void **ctx)
     }
     static const char *const text = "Screenshots of the chat were shown in court on Monday.";
     assert_false(nf_boiler_line(b, text, strlen(text)));
-    nf_boiler_free(b);
 }
 
 /* The lines that close a press release: where to find more, whom to ask, the disclaimer. */
 static void test_clean_boiler_press_release_closers(void **ctx)
 {
-    (void)ctx;
-    struct nf_boiler *b = NULL;
-    char err[256];
-    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    const struct nf_boiler *b = *ctx;
     static const char *const closer[] = {"Weitere Infos unter www.example.org.",
                                          "Mehr Informationen unter: hafen.example.org",
                                          "IHR ANSPRECHPARTNER F\xc3\x9cR PRESSEANFRAGEN",
@@ -1487,32 +1464,24 @@ static void test_clean_boiler_press_release_closers(void **ctx)
     static const char *const text = "Weitere Infos unter der Hand bekam die Polizei von Anwohnern, "
                                     "die den Wagen in der Nacht gesehen hatten.";
     assert_false(nf_boiler_line(b, text, strlen(text)));
-    nf_boiler_free(b);
 }
 
 /* "Mehr zu <Thema>" alone on a line labels a box of links; a sentence starting so is text. */
 static void test_clean_boiler_more_on_topic_label(void **ctx)
 {
-    (void)ctx;
-    struct nf_boiler *b = NULL;
-    char err[256];
-    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    const struct nf_boiler *b = *ctx;
     static const char *const label = "Mehr zu Hafen und Schifffahrt";
     assert_true(nf_boiler_line(b, label, strlen(label)));
     static const char *const text =
         "Mehr zu tun gab es f\xc3\xbcr die Feuerwehr am Sonntag, als ein "
         "Sturm aufzog.";
     assert_false(nf_boiler_line(b, text, strlen(text)));
-    nf_boiler_free(b);
 }
 
 /* A document's link line with its type and size is chrome; a sentence about a PDF is text. */
 static void test_clean_boiler_file_links(void **ctx)
 {
-    (void)ctx;
-    struct nf_boiler *b = NULL;
-    char err[256];
-    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    const struct nf_boiler *b = *ctx;
     static const char *const link[] = {"Jahresbericht 2024 (PDF, 245 KB)",
                                        "Merkblatt Hafengeb\xc3\xbchren PDF | 1,2 MB | barrierefrei",
                                        NULL};
@@ -1524,16 +1493,12 @@ static void test_clean_boiler_file_links(void **ctx)
     for (size_t i = 0; text[i]; i++) {
         assert_false(nf_boiler_line(b, text[i], strlen(text[i])));
     }
-    nf_boiler_free(b);
 }
 
 /* Support pitches and newsletter teasers that close a post are calls to action. */
 static void test_clean_boiler_closing_pitches(void **ctx)
 {
-    (void)ctx;
-    struct nf_boiler *b = NULL;
-    char err[256];
-    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    const struct nf_boiler *b = *ctx;
     static const char *const pitch[] = {
         "Gef\xc3\xa4llt dir unser Hafenmagazin? Wir verzichten bewusst auf Werbung.",
         "Help us continue to bring harbour news to readers everywhere",
@@ -1541,16 +1506,12 @@ static void test_clean_boiler_closing_pitches(void **ctx)
     for (size_t i = 0; pitch[i]; i++) {
         assert_true(nf_boiler_promo(b, pitch[i], strlen(pitch[i])));
     }
-    nf_boiler_free(b);
 }
 
 /* Comment and view counters in German, Spanish, French and Polish are chrome lines. */
 static void test_clean_boiler_counters_in_more_languages(void **ctx)
 {
-    (void)ctx;
-    struct nf_boiler *b = NULL;
-    char err[256];
-    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    const struct nf_boiler *b = *ctx;
     static const char *const counter[] = {"0 Kommentare",   "1.234 Aufrufe", "12 comentarios",
                                           "3 commentaires", "5 komentarzy",  NULL};
     for (size_t i = 0; counter[i]; i++) {
@@ -1558,16 +1519,12 @@ static void test_clean_boiler_counters_in_more_languages(void **ctx)
     }
     static const char *const text = "3 Kommentare zur Lage am Hafen";
     assert_false(nf_boiler_line(b, text, strlen(text)));
-    nf_boiler_free(b);
 }
 
 /* An author box's "View all posts by" link and a page's revision line are chrome. */
 static void test_clean_boiler_author_box_links(void **ctx)
 {
-    (void)ctx;
-    struct nf_boiler *b = NULL;
-    char err[256];
-    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    const struct nf_boiler *b = *ctx;
     static const char *const line[] = {
         "Jane Roe writes about ports. View all posts by Jane Roe",
         "Sie schreibt zu Schiffen. Zeige alle Beitr\xc3\xa4ge von Erika",
@@ -1578,17 +1535,13 @@ static void test_clean_boiler_author_box_links(void **ctx)
     /* a law's revision date in a report is text */
     static const char *const law = "Die Verordnung wurde zuletzt ge\xc3\xa4ndert am 1. Mai 2020.";
     assert_false(nf_boiler_cta(b, law, strlen(law)));
-    nf_boiler_free(b);
 }
 
 /* A short line of " | "-separated fields (a breadcrumb, tabs, a post's meta line) is chrome;
  * a sentence or a line with one bar is not. */
 static void test_clean_boiler_field_lines(void **ctx)
 {
-    (void)ctx;
-    struct nf_boiler *b = NULL;
-    char err[256];
-    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    const struct nf_boiler *b = *ctx;
     static const char *const fields[] = {
         "Freitag | 14. Juni 2019 | 15:49 VON Jane Roe IN Mode | 0 COMMENTS",
         "Hafen | Schifffahrt | Video", "Aktuell | 30 Tage | 3 Monate | 12 Monate", NULL};
@@ -1600,17 +1553,13 @@ static void test_clean_boiler_field_lines(void **ctx)
     for (size_t i = 0; text[i]; i++) {
         assert_false(nf_boiler_line(b, text[i], strlen(text[i])));
     }
-    nf_boiler_free(b);
 }
 
 /* The placeholders of embedded posts and players (consent notes, "enable JavaScript", "view
  * this post on Instagram") are chrome wherever they stand. */
 static void test_clean_boiler_embed_placeholders(void **ctx)
 {
-    (void)ctx;
-    struct nf_boiler *b = NULL;
-    char err[256];
-    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    const struct nf_boiler *b = *ctx;
     static const char *const placeholder[] = {
         "View this post on Instagram",
         "Aktivieren Sie JavaScript um das Video zu sehen.",
@@ -1625,7 +1574,6 @@ static void test_clean_boiler_embed_placeholders(void **ctx)
     /* the same words about a page that loads slowly are text */
     static const char *const text = "Der Browser braucht l\xc3\xa4nger, um den Inhalt zu laden.";
     assert_false(nf_boiler_cta(b, text, strlen(text)));
-    nf_boiler_free(b);
 }
 
 /* The titles of author and press-contact boxes, in any case and with a colon. */
@@ -1647,10 +1595,7 @@ static void test_clean_boiler_box_titles(void **ctx)
  * which the words stand elsewhere is text. */
 static void test_clean_boiler_pointer_lines(void **ctx)
 {
-    (void)ctx;
-    struct nf_boiler *b = NULL;
-    char err[256];
-    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    const struct nf_boiler *b = *ctx;
     static const char *const pointer[] = {"Alle Ergebnisse findest du HIER.",
                                           "Weitere Informationen zum Hafenfest finden Sie hier.",
                                           NULL};
@@ -1664,16 +1609,12 @@ static void test_clean_boiler_pointer_lines(void **ctx)
     for (size_t i = 0; text[i]; i++) {
         assert_false(nf_boiler_line(b, text[i], strlen(text[i])));
     }
-    nf_boiler_free(b);
 }
 
 /* The review note of a health or guide page ("Medically reviewed by ...") is chrome. */
 static void test_clean_boiler_review_notes(void **ctx)
 {
-    (void)ctx;
-    struct nf_boiler *b = NULL;
-    char err[256];
-    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    const struct nf_boiler *b = *ctx;
     static const char *const note[] = {
         "Medically reviewed by Jane Roe, MD - Written by John Doe on March 3, 2024",
         "Dieser Text folgt den Leitlinien und wurde von Medizinern gepr\xc3\xbc"
@@ -1685,16 +1626,12 @@ static void test_clean_boiler_review_notes(void **ctx)
     static const char *const text = "Die Studie wurde von \xc3\x84rzten gepr\xc3\xbc"
                                     "ft.";
     assert_false(nf_boiler_cta(b, text, strlen(text)));
-    nf_boiler_free(b);
 }
 
 /* A subscription pitch's promise ("cancel anytime") marks a closing call to action. */
 static void test_clean_boiler_subscription_promise(void **ctx)
 {
-    (void)ctx;
-    struct nf_boiler *b = NULL;
-    char err[256];
-    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    const struct nf_boiler *b = *ctx;
     static const char *const pitch[] = {
         "Read the harbour news for 3 dollars. Cancel anytime.",
         "Hazlo posible desde 5 d\xc3\xb3lares. Cancela cuando quieras.",
@@ -1702,23 +1639,18 @@ static void test_clean_boiler_subscription_promise(void **ctx)
     for (size_t i = 0; pitch[i]; i++) {
         assert_true(nf_boiler_promo(b, pitch[i], strlen(pitch[i])));
     }
-    nf_boiler_free(b);
 }
 
 /* A book's editor line ("hg. von ...", "Edited by ...") is a reference, not the article. */
 static void test_clean_boiler_editor_credits(void **ctx)
 {
-    (void)ctx;
-    struct nf_boiler *b = NULL;
-    char err[256];
-    assert_int_equal(nf_boiler_load(NF_SOURCE_DIR "/config/clean", &b, err, sizeof(err)), 0);
+    const struct nf_boiler *b = *ctx;
     static const char *const credit[] = {"hg. von der Hafenstiftung, Hafenverlag, Kiel 2011",
                                          "Hrsg. von Erika Muster, Kiel 2020",
                                          "Edited by Jane Roe, Harbour Press, 2019", NULL};
     for (size_t i = 0; credit[i]; i++) {
         assert_true(nf_boiler_line(b, credit[i], strlen(credit[i])));
     }
-    nf_boiler_free(b);
 }
 
 /* The lists are files: a missing directory fails init with the path in the reason, and a
@@ -2182,28 +2114,48 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_clean_lang_is_a_bcp47_tag, setup, teardown),
         cmocka_unit_test(test_clean_date_normalisation),
-        cmocka_unit_test(test_clean_boiler_lines),
-        cmocka_unit_test(test_clean_boiler_read_also_prefixes),
-        cmocka_unit_test(test_clean_boiler_figure_captions),
-        cmocka_unit_test(test_clean_boiler_long_copyright_notice),
-        cmocka_unit_test(test_clean_boiler_cookie_notice_lines),
-        cmocka_unit_test(test_clean_boiler_suggested_citation),
-        cmocka_unit_test(test_clean_boiler_long_post_footer),
-        cmocka_unit_test(test_clean_boiler_affiliate_disclosures),
-        cmocka_unit_test(test_clean_boiler_screenshot_credits),
-        cmocka_unit_test(test_clean_boiler_press_release_closers),
-        cmocka_unit_test(test_clean_boiler_more_on_topic_label),
-        cmocka_unit_test(test_clean_boiler_file_links),
-        cmocka_unit_test(test_clean_boiler_closing_pitches),
-        cmocka_unit_test(test_clean_boiler_counters_in_more_languages),
-        cmocka_unit_test(test_clean_boiler_author_box_links),
-        cmocka_unit_test(test_clean_boiler_field_lines),
-        cmocka_unit_test(test_clean_boiler_embed_placeholders),
+        cmocka_unit_test_setup_teardown(test_clean_boiler_lines, setup_boiler, teardown_boiler),
+        cmocka_unit_test_setup_teardown(test_clean_boiler_read_also_prefixes, setup_boiler,
+                                        teardown_boiler),
+        cmocka_unit_test_setup_teardown(test_clean_boiler_figure_captions, setup_boiler,
+                                        teardown_boiler),
+        cmocka_unit_test_setup_teardown(test_clean_boiler_long_copyright_notice, setup_boiler,
+                                        teardown_boiler),
+        cmocka_unit_test_setup_teardown(test_clean_boiler_cookie_notice_lines, setup_boiler,
+                                        teardown_boiler),
+        cmocka_unit_test_setup_teardown(test_clean_boiler_suggested_citation, setup_boiler,
+                                        teardown_boiler),
+        cmocka_unit_test_setup_teardown(test_clean_boiler_long_post_footer, setup_boiler,
+                                        teardown_boiler),
+        cmocka_unit_test_setup_teardown(test_clean_boiler_affiliate_disclosures, setup_boiler,
+                                        teardown_boiler),
+        cmocka_unit_test_setup_teardown(test_clean_boiler_screenshot_credits, setup_boiler,
+                                        teardown_boiler),
+        cmocka_unit_test_setup_teardown(test_clean_boiler_press_release_closers, setup_boiler,
+                                        teardown_boiler),
+        cmocka_unit_test_setup_teardown(test_clean_boiler_more_on_topic_label, setup_boiler,
+                                        teardown_boiler),
+        cmocka_unit_test_setup_teardown(test_clean_boiler_file_links, setup_boiler,
+                                        teardown_boiler),
+        cmocka_unit_test_setup_teardown(test_clean_boiler_closing_pitches, setup_boiler,
+                                        teardown_boiler),
+        cmocka_unit_test_setup_teardown(test_clean_boiler_counters_in_more_languages, setup_boiler,
+                                        teardown_boiler),
+        cmocka_unit_test_setup_teardown(test_clean_boiler_author_box_links, setup_boiler,
+                                        teardown_boiler),
+        cmocka_unit_test_setup_teardown(test_clean_boiler_field_lines, setup_boiler,
+                                        teardown_boiler),
+        cmocka_unit_test_setup_teardown(test_clean_boiler_embed_placeholders, setup_boiler,
+                                        teardown_boiler),
         cmocka_unit_test(test_clean_boiler_box_titles),
-        cmocka_unit_test(test_clean_boiler_pointer_lines),
-        cmocka_unit_test(test_clean_boiler_review_notes),
-        cmocka_unit_test(test_clean_boiler_subscription_promise),
-        cmocka_unit_test(test_clean_boiler_editor_credits),
+        cmocka_unit_test_setup_teardown(test_clean_boiler_pointer_lines, setup_boiler,
+                                        teardown_boiler),
+        cmocka_unit_test_setup_teardown(test_clean_boiler_review_notes, setup_boiler,
+                                        teardown_boiler),
+        cmocka_unit_test_setup_teardown(test_clean_boiler_subscription_promise, setup_boiler,
+                                        teardown_boiler),
+        cmocka_unit_test_setup_teardown(test_clean_boiler_editor_credits, setup_boiler,
+                                        teardown_boiler),
         cmocka_unit_test(test_clean_lists_dir_is_configurable),
         cmocka_unit_test_setup_teardown(test_clean_no_article_gives_empty_text_and_reason, setup,
                                         teardown),
